@@ -1,0 +1,52 @@
+"""site.yaml: the site's title and settings; every key optional."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError, Problems
+from .fields import FieldReader
+from .frontmatter import load_meta
+
+CONFIG_KEYS = ("title", "base_url", "language", "description", "author", "allow_html", "templates")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Settings from site.yaml."""
+
+    title: str = "Factsheet"
+    base_url: str = ""              # absolute URL of the published site; optional
+    language: str = "en"
+    description: str = ""
+    author: str = ""
+    allow_html: bool = False        # pass raw HTML in Markdown through (trusted content only)
+    templates: Path | None = None   # a folder of templates that override the default theme
+
+
+def load_config(path: Path, required: bool) -> tuple[SiteConfig, Problems]:
+    """Read site.yaml; a missing file gives the defaults unless it was asked for by name."""
+    problems = Problems()
+    if not path.is_file():
+        if required:
+            problems.error(str(path), 1, "config file not found")
+        return SiteConfig(), problems
+    try:
+        meta = load_meta(str(path), path.read_text(encoding="utf-8"))
+    except ContentError as error:
+        problems.errors.append(error)
+        return SiteConfig(), problems
+    except (UnicodeDecodeError, OSError) as error:
+        problems.error(str(path), 1, f"cannot read config: {error}")
+        return SiteConfig(), problems
+    read = FieldReader(str(path), meta, problems)
+    read.check_keys(CONFIG_KEYS, "site.yaml")
+    templates = read.text("templates")
+    defaults = SiteConfig()
+    return SiteConfig(
+        title=read.text("title") or defaults.title, base_url=read.url("base_url") or "",
+        language=read.text("language") or defaults.language, description=read.text("description") or "",
+        author=read.text("author") or "", allow_html=read.choice("allow_html", ("true", "false"), "false") == "true",
+        templates=(path.parent / templates) if templates else None,
+    ), problems

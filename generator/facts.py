@@ -1,0 +1,116 @@
+"""Facts: typed values from what was written, every one tied to the file that states it."""
+
+from __future__ import annotations
+
+import re
+
+from .dates import PartialDate, looks_like_date, parse_date
+from .errors import Problems
+from .model import DateValue, Entity, EntityValue, Fact, SourceRef, TextValue, Value
+from .names import NameIndex, did_you_mean, fold_name
+from .quantities import parse_quantity
+from .records import EventRecord, FactRecord, PropertySpec, RawValue
+
+_YEAR = re.compile(r"[12]\d{3}")
+_TYPE_HINTS = {"quantity": "a number such as 300000, over 500 or 1.5 billion",
+               "date": "a date: YYYY, YYYY-MM or YYYY-MM-DD"}
+
+
+def resolve_facts(parsed, index: NameIndex, entities: dict[str, Entity],
+                  properties: dict[str, PropertySpec], problems: Problems) -> tuple[Fact, ...]:
+    """Every stated fact, event field and profile link as a typed, sourced Fact."""
+    resolver = _FactResolver(index, properties, problems)
+    facts: list[Fact] = []
+    for article in parsed.articles:
+        source = SourceRef("article", article.slug)
+        facts += resolver.facts(article.path, article.facts, None, article.date, source)
+        for event in article.events:
+            facts += resolver.event_facts(article.path, event, article.date, source)
+    for profile in parsed.profiles:
+        own = index.lookup(profile.name.text)
+        if own is None or entities[own].profile is not profile:
+            continue   # its name clashed: already an error
+        source = SourceRef("profile", own)
+        facts += resolver.facts(profile.path, profile.facts, own, None, source)
+        for prop, name in profile.relations:
+            facts.append(Fact(own, prop, EntityValue(index.lookup(name.text)), "actual", None, None, "",
+                              source, profile.path, name.line))
+        if profile.event is not None:
+            facts += resolver.event_facts(profile.path, profile.event, None, source)
+    return tuple(facts)
+
+
+class _FactResolver:
+    """Turns fact records into Facts against one name index and property table."""
+
+    def __init__(self, index: NameIndex, properties: dict[str, PropertySpec], problems: Problems) -> None:
+        self.index = index
+        self.properties = properties
+        self.problems = problems
+
+    def facts(self, path: str, records, own: str | None, as_of: PartialDate | None,
+              source: SourceRef) -> list[Fact]:
+        """The facts one file states; `own` is the default subject (a profile's entity)."""
+        facts = []
+        for record in records:
+            subject = own if record.subject is None else self.index.lookup(record.subject.text)
+            if subject is None:
+                self.problems.error(path, record.subject.line, f"unknown subject '{record.subject.text}': list it "
+                                    f"under companies, sites, people or events, or give it a profile"
+                                    f"{did_you_mean(self.index, record.subject.text)}")
+                continue
+            spec = self.properties[fold_name(record.property)]
+            value = self.value(path, record, spec)
+            if value is not None:
+                facts.append(Fact(subject, spec.key, value, record.status, record.as_of or as_of,
+                                  record.period, record.quote, source, path, record.line))
+        return facts
+
+    def value(self, path: str, record: FactRecord, spec: PropertySpec) -> Value | None:
+        """The typed value: as properties.yaml declares it, else inferred from the text."""
+        raw: RawValue = record.value
+        unit = record.unit or spec.unit
+        kind = spec.type
+        if kind in ("quantity", ""):
+            quantity = parse_quantity(raw.text, unit)
+            if quantity is not None and (kind or record.unit or not _YEAR.fullmatch(raw.text)):
+                return quantity
+        if kind in ("date", "") and (kind or looks_like_date(raw.text)):
+            try:
+                return DateValue(parse_date(raw.text))
+            except ValueError as reason:
+                return self._bad(path, raw, f"value of '{spec.label}': {reason}")
+        if kind in ("entity", ""):
+            entity_id = self.index.lookup(raw.text)
+            if entity_id is not None:
+                return EntityValue(entity_id)
+            if kind:
+                return self._bad(path, raw, f"value of '{spec.label}' must name a known entity; "
+                                 f"'{raw.text}' is not one{did_you_mean(self.index, raw.text)}")
+        if kind == "quantity":
+            return self._bad(path, raw, f"value of '{spec.label}' must be {_TYPE_HINTS['quantity']}; got '{raw.text}'")
+        return TextValue(raw.text)
+
+    def _bad(self, path: str, raw: RawValue, message: str) -> None:
+        self.problems.error(path, raw.line, message)
+        return None
+
+    def event_facts(self, path: str, event: EventRecord, as_of: PartialDate | None,
+                    source: SourceRef) -> list[Fact]:
+        """An event's fields as facts about the event: its date and type are timeless."""
+        own = self.index.lookup(event.name.text)
+        fields: list[tuple[str, Value, PartialDate | None, int]] = []
+        if event.date:
+            fields.append(("date", DateValue(event.date), None, event.line))
+        if event.type:
+            fields.append(("type", TextValue(event.type), None, event.line))
+        if event.status:
+            fields.append(("status", TextValue(event.status), as_of, event.line))
+        if event.summary:
+            fields.append(("summary", TextValue(event.summary), as_of, event.line))
+        for name in (*event.companies, *event.people):
+            fields.append(("participant", EntityValue(self.index.lookup(name.text)), as_of, name.line))
+        for name in event.sites:
+            fields.append(("place", EntityValue(self.index.lookup(name.text)), as_of, name.line))
+        return [Fact(own, prop, value, "actual", when, None, "", source, path, line)
+                for prop, value, when, line in fields]

@@ -1,0 +1,114 @@
+"""The resolved graph: entities, facts with typed values and their sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import PartialDate, Period
+from .quantities import Quantity
+from .records import Article, Profile, PropertySpec
+
+KINDS = ("company", "site", "person", "event")
+LIST_KINDS = {"companies": "company", "sites": "site", "people": "person", "events": "event"}
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A company, site, person or event: one fact sheet."""
+
+    id: str                       # "<kind>:<slug>", unique
+    kind: str
+    name: str                     # canonical name
+    slug: str
+    aliases: tuple[str, ...]      # other names it goes by (from its profile)
+    profile: Profile | None
+    origin: str                   # "path:line" where it was first defined
+
+
+@dataclass(frozen=True, slots=True)
+class TextValue:
+    """Free text."""
+
+    text: str
+
+    def key(self) -> tuple:
+        """What makes two values the same."""
+        return ("text", " ".join(self.text.casefold().split()))
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A date with its precision."""
+
+    date: PartialDate
+
+    def key(self) -> tuple:
+        """What makes two values the same."""
+        return ("date", self.date)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityValue:
+    """A link to another entity."""
+
+    entity_id: str
+
+    def key(self) -> tuple:
+        """What makes two values the same."""
+        return ("entity", self.entity_id)
+
+
+Value = TextValue | DateValue | EntityValue | Quantity
+
+
+def values_agree(a: Value, b: Value) -> bool:
+    """True when two stated values do not contradict each other (2024-05 agrees with 2024-05-19)."""
+    if isinstance(a, DateValue) and isinstance(b, DateValue):
+        return a.date.agrees_with(b.date)
+    return a.key() == b.key()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a fact is stated: an article (by slug) or an entity's profile (by entity id)."""
+
+    kind: str     # "article" or "profile"
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One sourced statement: subject, property, value, with its date, status and quote."""
+
+    subject: str                  # entity id
+    property: str                 # property key (folded label)
+    value: Value
+    status: str                   # actual, planned or estimate (events: happened, planned, cancelled)
+    as_of: PartialDate | None     # None: timeless or undated
+    period: Period | None
+    quote: str
+    source: SourceRef
+    path: str                     # the file and line that state it
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag and the articles that carry it."""
+
+    slug: str
+    label: str
+    articles: tuple[str, ...]     # article slugs, newest first
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Everything the site shows: the resolve stage's result, read-only from here on."""
+
+    entities: dict[str, Entity]              # by id
+    articles: dict[str, Article]             # by slug, newest first
+    facts: tuple[Fact, ...]
+    properties: dict[str, PropertySpec]      # by key
+    mentions: dict[str, tuple[str, ...]]     # entity id -> article slugs, newest first
+    named_in: dict[str, tuple[str, ...]]     # article slug -> entity ids it names
+    tags: dict[str, Tag]                     # by slug

@@ -1,0 +1,185 @@
+"""Which pages the site has and what each shows: graph -> `Page` (path, template, context)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .dates import PartialDate
+from .model import KINDS, EntityValue, Fact, Graph
+from .properties import BUILTIN
+from .sheets import build_rows
+from .urls import ARTICLES, HOME, TAGS, article_path, entity_path, index_path, tag_path
+from .views import KIND_LABELS, Link, ViewMaker
+
+LATEST = 10
+RELATED_PER_KIND = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page to render: where it goes, which template, and the read-only context."""
+
+    path: str
+    template: str
+    context: dict
+
+
+@dataclass(frozen=True, slots=True)
+class EventItem:
+    """An event on a timeline."""
+
+    name: str
+    path: str
+    date: str
+    date_iso: str
+    year: str
+    type: str
+    status: str
+    sort_key: tuple
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """Maps computed once per build so that no page scans the whole graph."""
+
+    facts_of: dict[str, list[Fact]]      # entity id -> facts about it
+    stated_in: dict[str, list[Fact]]     # article slug -> facts it states
+    events_of: dict[str, list[str]]      # entity id -> events it takes part in
+    tags_of: dict[str, list[Link]]       # article slug -> its tag links
+    related: dict[str, Counter]          # entity id -> entities it shares articles or facts with
+
+
+def plan_pages(graph: Graph) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    views = ViewMaker(graph)
+    look = _lookups(graph)
+    events = {eid: _event_item(graph, eid, look.facts_of.get(eid, [])) for eid, e in graph.entities.items()
+              if e.kind == "event"}
+    pages = [_home(graph, views, events)]
+    pages += [_entity_index(graph, look, kind) for kind in KINDS if kind != "event"]
+    pages.append(_events_index(events))
+    pages += [_entity(graph, views, look, events, entity_id) for entity_id in graph.entities]
+    pages.append(Page(ARTICLES, "articles.html", {"title": "Articles", "articles": tuple(
+        views.article_item(a) for a in graph.articles.values())}))
+    pages += [_article(graph, views, look, slug) for slug in graph.articles]
+    pages.append(Page(TAGS, "tags.html", {"title": "Tags", "tags": tuple(
+        Link(t.label, tag_path(t.slug), str(len(t.articles))) for t in graph.tags.values())}))
+    pages += [Page(tag_path(t.slug), "tag.html", {"title": t.label, "tag": t, "articles": tuple(
+        views.article_item(graph.articles[s]) for s in t.articles)}) for t in graph.tags.values()]
+    return pages
+
+
+def _lookups(graph: Graph) -> _Lookups:
+    look = _Lookups({}, {}, {}, {}, _related(graph))
+    for fact in graph.facts:
+        look.facts_of.setdefault(fact.subject, []).append(fact)
+        if fact.source.kind == "article":
+            look.stated_in.setdefault(fact.source.key, []).append(fact)
+        if fact.property in ("participant", "place") and isinstance(fact.value, EntityValue):
+            look.events_of.setdefault(fact.value.entity_id, []).append(fact.subject)
+    for tag in graph.tags.values():
+        for slug in tag.articles:
+            look.tags_of.setdefault(slug, []).append(Link(tag.label, tag_path(tag.slug)))
+    return look
+
+
+def _entity(graph: Graph, views: ViewMaker, look: _Lookups, events: dict[str, EventItem], entity_id: str) -> Page:
+    entity = graph.entities[entity_id]
+    timeline = sorted({events[e] for e in look.events_of.get(entity_id, ()) if e in events}, key=_when)
+    rows = build_rows(look.facts_of.get(entity_id, []), graph.properties)
+    return Page(entity_path(entity.kind, entity.slug), "entity.html", {
+        "entity": entity, "kind_label": KIND_LABELS[entity.kind][0], "title": entity.name,
+        "description": entity.profile.body.html if entity.profile else "",
+        "rows": tuple(views.row(row) for row in rows), "timeline": tuple(timeline),
+        "related": _related_links(graph, views, look.related.get(entity_id, Counter())),
+        "articles": tuple(views.article_item(graph.articles[s]) for s in graph.mentions.get(entity_id, ())),
+    })
+
+
+def _home(graph: Graph, views: ViewMaker, events: dict[str, EventItem]) -> Page:
+    counts = Counter(entity.kind for entity in graph.entities.values())
+    dated = sorted((e for e in events.values() if e.date), key=_when)
+    return Page(HOME, "home.html", {
+        "title": "", "counts": tuple((KIND_LABELS[k][1], index_path(k), counts[k]) for k in KINDS),
+        "article_count": len(graph.articles), "fact_count": len(graph.facts), "articles_path": ARTICLES,
+        "latest": tuple(views.article_item(a) for a in list(graph.articles.values())[:LATEST]),
+        "recent": tuple(reversed([e for e in dated if e.status == "happened"][-LATEST:])),
+        "planned": tuple(e for e in dated if e.status == "planned")[:LATEST],
+    })
+
+
+def _entity_index(graph: Graph, look: _Lookups, kind: str) -> Page:
+    entries = sorted((e for e in graph.entities.values() if e.kind == kind), key=lambda e: (e.name.casefold(), e.id))
+    groups: dict[str, list[tuple]] = {}
+    for entity in entries:
+        letter = entity.slug[:1].upper() if entity.slug[:1].isalpha() else "#"
+        groups.setdefault(letter, []).append(
+            (Link(entity.name, entity_path(kind, entity.slug)), len(look.facts_of.get(entity.id, ())), len(graph.mentions.get(entity.id, ()))))
+    return Page(index_path(kind), "index.html", {
+        "title": KIND_LABELS[kind][1], "kind": kind, "total": len(entries),
+        "groups": tuple(sorted(groups.items()))})
+
+
+def _events_index(events: dict[str, EventItem]) -> Page:
+    years: dict[str, list[EventItem]] = {}
+    for item in sorted(events.values(), key=_when):
+        years.setdefault(item.year or "Date unknown", []).append(item)
+    return Page(index_path("event"), "events.html", {"title": "Events", "years": tuple(years.items())})
+
+
+def _article(graph: Graph, views: ViewMaker, look: _Lookups, slug: str) -> Page:
+    article = graph.articles[slug]
+    named: dict[str, list[Link]] = {}
+    for entity_id in sorted(graph.named_in[slug], key=lambda i: graph.entities[i].name.casefold()):
+        entity = graph.entities[entity_id]
+        named.setdefault(entity.kind, []).append(views.entity_link(entity_id))
+    facts = tuple((views.entity_link(f.subject), graph.properties[f.property].label, views.value(f.value),
+                   f.status, f.as_of.human if f.as_of else "", f.period.human if f.period else "", f.quote)
+                  for f in look.stated_in.get(slug, ()) if f.property not in _EVENT_FIELDS)
+    tags = tuple(look.tags_of.get(slug, ()))
+    return Page(article_path(slug), "article.html", {
+        "title": article.title, "article": article, "facts": facts, "tags": tags,
+        "named": tuple((KIND_LABELS[k][1], tuple(named[k])) for k in KINDS if k in named)})
+
+
+_EVENT_FIELDS = frozenset(spec.key for spec in BUILTIN[:6])
+
+
+def _event_item(graph: Graph, event_id: str, facts: list[Fact]) -> EventItem:
+    entity = graph.entities[event_id]
+    dates = sorted((f.value.date for f in facts if f.property == "date"), key=lambda d: (-d.day, -d.month))
+    statuses = sorted((f for f in facts if f.property == "status"), key=lambda f: f.as_of or PartialDate(0))
+    types = [f.value.text for f in facts if f.property == "type"]
+    date = dates[0] if dates else None
+    return EventItem(entity.name, entity_path("event", entity.slug), date.human if date else "",
+                     date.iso if date else "", str(date.year) if date else "", types[0] if types else "",
+                     statuses[-1].value.text if statuses else "happened",
+                     (date is None, date or PartialDate(0), entity.name.casefold()))
+
+
+def _when(item: EventItem) -> tuple:
+    return item.sort_key
+
+
+def _related(graph: Graph) -> dict[str, Counter]:
+    """Entity id -> other entities it shares articles or fact links with, and how often."""
+    related: dict[str, Counter] = {}
+    for ids in graph.named_in.values():
+        for a in ids:
+            counter = related.setdefault(a, Counter())
+            counter.update(b for b in ids if b != a)
+    for fact in graph.facts:
+        if isinstance(fact.value, EntityValue) and fact.value.entity_id != fact.subject:
+            related.setdefault(fact.subject, Counter())[fact.value.entity_id] += 1
+            related.setdefault(fact.value.entity_id, Counter())[fact.subject] += 1
+    return related
+
+
+def _related_links(graph: Graph, views: ViewMaker, counts: Counter) -> tuple:
+    by_kind: dict[str, list] = {}
+    for entity_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], graph.entities[kv[0]].name.casefold())):
+        kind = graph.entities[entity_id].kind
+        if len(by_kind.setdefault(kind, [])) < RELATED_PER_KIND:
+            by_kind[kind].append(views.entity_link(entity_id))
+    return tuple((KIND_LABELS[k][1], tuple(by_kind[k])) for k in KINDS if k in by_kind)

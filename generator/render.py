@@ -1,0 +1,69 @@
+"""Stage 4, render: graph -> {output file: bytes}, with one Jinja2 environment per build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import ContentError
+from .model import Graph
+from .pages import plan_pages
+from .urls import ARTICLES, STYLESHEET, TAGS, index_path, output_file, root_prefix
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
+NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
+       ("Events", index_path("event")), ("Articles", ARTICLES), ("Tags", TAGS))
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Jinja2 with autoescape and StrictUndefined; the site's own templates override the theme's."""
+    folders = [str(config.templates)] if config.templates else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.globals["nav"] = NAV
+    return env
+
+
+def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment) -> dict[str, bytes]:
+    """Every page and static file of the site, as bytes by output path."""
+    files: dict[str, bytes] = {}
+    for page in plan_pages(graph):
+        try:
+            html = env.get_template(page.template).render(
+                page.context, site=config, root=root_prefix(page.path), stylesheet=STYLESHEET, here=page.path)
+        except jinja2.TemplateError as error:
+            raise template_error(error, page.template) from None
+        files[output_file(page.path)] = html.encode("utf-8")
+    files.update(static_files(config))
+    return files
+
+
+def template_error(error: jinja2.TemplateError, template: str) -> ContentError:
+    """A template problem as `path:line: message`, located in the template where possible."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return ContentError(error.filename or template, error.lineno, f"template error: {error.message}")
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            return ContentError(filename, frame.tb_lineno, f"template error: {error}")
+    return ContentError(template, 1, f"template error: {error}")
+
+
+def static_files(config: SiteConfig) -> dict[str, bytes]:
+    """The theme's static/ files (the stylesheet), overridden file by file by the site's own."""
+    files: dict[str, bytes] = {}
+    for theme in (DEFAULT_THEME, config.templates):
+        folder = theme / "static" if theme else None
+        if folder and folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files

@@ -1,0 +1,183 @@
+"""Stage 3, resolve: names -> entities, facts -> graph. Errors name both files on a clash."""
+
+from __future__ import annotations
+
+from .errors import Problems
+from .facts import resolve_facts
+from .model import LIST_KINDS, Entity, Graph, Tag
+from .names import NameIndex, fold_name
+from .parse import Parsed
+from .properties import property_table
+from .records import Article, Name, Profile
+from .slugs import slugify_name
+from .urls import entity_path
+
+KIND_FOLDER = {kind: folder for folder, kind in LIST_KINDS.items()}
+
+
+def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
+    """Resolve every name to an entity and every fact to typed values; collect all clashes."""
+    problems = Problems()
+    registry = _Registry(problems)
+    for profile in parsed.profiles:
+        registry.add_profile(profile)
+    for profile in parsed.profiles:
+        registry.add_profile_links(profile)
+    for article in parsed.articles:
+        registry.add_article(article)
+    registry.check_entities()
+    properties = property_table(parsed)
+    facts = resolve_facts(parsed, registry.index, registry.entities, properties, problems)
+    articles = _unique_articles(parsed.articles, problems)
+    named_in = _named_in(articles, registry.index, facts)
+    graph = Graph(
+        entities=dict(sorted(registry.entities.items())), articles=articles, facts=facts,
+        properties=properties, mentions=_mentions(articles, named_in), named_in=named_in,
+        tags=_tags(articles, problems))
+    return graph, problems
+
+
+class _Registry:
+    """The resolve stage's working set of entities and the names that reach them."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        self.index = NameIndex()
+        self.entities: dict[str, Entity] = {}
+
+    def add_profile(self, profile: Profile) -> None:
+        """An entity with its canonical name and aliases, from a profile."""
+        origin = f"{profile.path}:{profile.name.line}"
+        entity_id = f"{profile.kind}:{fold_name(profile.name.text)}"
+        other = self.entities[entity_id].origin if entity_id in self.entities else \
+            self.index.claim(profile.name.text, entity_id, origin)
+        if other:
+            self.problems.error(profile.path, profile.name.line,
+                                f"'{profile.name.text}' would name two entities: it is already used at {other}")
+            return
+        folded = fold_name(profile.name.text)
+        aliases = tuple(dict.fromkeys(a.text for a in profile.aliases if fold_name(a.text) != folded))
+        self.entities[entity_id] = Entity(entity_id, profile.kind, profile.name.text, profile.slug,
+                                          aliases, profile, origin)
+        for alias in profile.aliases:
+            other = self.index.claim(alias.text, entity_id, f"{profile.path}:{alias.line}")
+            if other:
+                self.problems.error(profile.path, alias.line,
+                                    f"'{alias.text}' would name two entities: it is already used at {other}")
+
+    def add_profile_links(self, profile: Profile) -> None:
+        """Names a profile links to: its parent or place, an event's participants."""
+        for prop, name in profile.relations:
+            self.name(profile.path, name, "company" if prop == "parent company" else "site", prop)
+        if profile.event is not None:
+            self.add_event_names(profile.path, profile.event)
+
+    def add_event_names(self, path: str, event) -> None:
+        """An event's participants, typed by their lists."""
+        for key in ("companies", "sites", "people"):
+            for name in getattr(event, key):
+                self.name(path, name, LIST_KINDS[key], key)
+
+    def add_article(self, article: Article) -> None:
+        """Every name an article lists, typed by its list."""
+        for key, kind in LIST_KINDS.items():
+            for name in getattr(article, key) if key != "events" else article.event_refs:
+                self.name(article.path, name, kind, key)
+        for event in article.events:
+            self.name(article.path, event.name, "event", "events")
+            self.add_event_names(article.path, event)
+
+    def name(self, path: str, name: Name, kind: str, listed_as: str) -> str:
+        """The entity a listed name reaches, creating it (typed by the list) when new."""
+        entity_id = self.index.lookup(name.text)
+        if entity_id is None:
+            entity_id = f"{kind}:{fold_name(name.text)}"
+            origin = f"{path}:{name.line}"
+            self.entities[entity_id] = Entity(entity_id, kind, name.text, slugify_name(name.text), (), None, origin)
+            self.index.claim(name.text, entity_id, origin)
+        elif self.entities[entity_id].kind != kind:
+            entity = self.entities[entity_id]
+            self.problems.warn(path, name.line, f"'{name.text}' is listed under {listed_as} but is a "
+                               f"{entity.kind} (first named at {entity.origin})")
+        return entity_id
+
+    def check_entities(self) -> None:
+        """Every entity needs its own URL; names without profiles get a gentle warning."""
+        owners: dict[str, Entity] = {}
+        for entity in self.entities.values():
+            path, line = entity.origin.rsplit(":", 1)
+            if not entity.slug:
+                self.problems.error(path, int(line), f"cannot make a URL from the name '{entity.name}'; give it a profile with a slug")
+                continue
+            url = entity_path(entity.kind, entity.slug)
+            if url in owners:
+                self.problems.error(path, int(line), f"two pages want {url}: '{entity.name}' here and "
+                                    f"'{owners[url].name}' at {owners[url].origin}")
+            owners[url] = entity
+            if entity.profile is None:
+                self._warn_unprofiled(entity, path, int(line))
+
+    def _warn_unprofiled(self, entity: Entity, path: str, line: int) -> None:
+        lookalike = self.index.lookalike(entity.name)
+        if lookalike:
+            self.problems.warn(path, line, f"'{entity.name}' looks like a typo of '{lookalike}'; fix the "
+                               "spelling or add it as an alias in a profile")
+        self.problems.warn(path, line, f"{entity.kind} '{entity.name}' has no profile "
+                           f"({KIND_FOLDER[entity.kind]}/{entity.slug}.md)", category="no-profile")
+
+
+def _unique_articles(articles: tuple[Article, ...], problems: Problems) -> dict[str, Article]:
+    """Articles by slug, newest first; two articles wanting one URL is an error naming both."""
+    by_slug: dict[str, Article] = {}
+    for article in articles:
+        if article.slug in by_slug:
+            problems.error(article.path, article.slug_line, f"two pages want articles/{article.slug}/: "
+                           f"this article and {by_slug[article.slug].path}")
+        else:
+            by_slug[article.slug] = article
+    ordered = sorted(by_slug.values(), key=lambda a: (a.date, a.slug), reverse=True)
+    return {article.slug: article for article in ordered}
+
+
+def _named_in(articles: dict[str, Article], index: NameIndex, facts) -> dict[str, tuple[str, ...]]:
+    """Article slug -> every entity it names: lists, events, fact subjects and linked values."""
+    named: dict[str, dict[str, None]] = {slug: {} for slug in articles}
+    for slug, article in articles.items():
+        names = [*article.companies, *article.sites, *article.people, *article.event_refs]
+        for event in article.events:
+            names += [event.name, *event.companies, *event.sites, *event.people]
+        for name in names:
+            entity_id = index.lookup(name.text)
+            if entity_id:
+                named[slug][entity_id] = None
+    for fact in facts:
+        if fact.source.kind == "article" and fact.source.key in named:
+            named[fact.source.key][fact.subject] = None
+            if hasattr(fact.value, "entity_id"):
+                named[fact.source.key][fact.value.entity_id] = None
+    return {slug: tuple(ids) for slug, ids in named.items()}
+
+
+def _mentions(articles: dict[str, Article], named_in: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Entity id -> slugs of the articles naming it, newest first (articles are already ordered)."""
+    mentions: dict[str, list[str]] = {}
+    for slug in articles:
+        for entity_id in named_in[slug]:
+            mentions.setdefault(entity_id, []).append(slug)
+    return {entity_id: tuple(slugs) for entity_id, slugs in mentions.items()}
+
+
+def _tags(articles: dict[str, Article], problems: Problems) -> dict[str, Tag]:
+    """Tags by slug; spellings that make the same slug are one tag (the first spelling labels it)."""
+    labels: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for slug, article in articles.items():
+        for tag in article.tags:
+            tag_slug = slugify_name(tag.text)
+            if not tag_slug:
+                problems.error(article.path, tag.line, f"cannot make a URL from the tag '{tag.text}'")
+                continue
+            labels.setdefault(tag_slug, tag.text)
+            if slug not in members.setdefault(tag_slug, []):
+                members[tag_slug].append(slug)
+    return {s: Tag(s, labels[s], tuple(members[s])) for s in sorted(labels)}

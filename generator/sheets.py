@@ -1,0 +1,94 @@
+"""Fact sheets: an entity's facts grouped per property into current value, history and conflicts.
+
+For a `single` property, facts with the same as-of date (and period) that state different
+values are a conflict; facts with different dates are a history, newest first. A property
+that is not single lists every value it has been given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dates import PartialDate, Period
+from .model import Fact, Value, values_agree
+from .records import PropertySpec
+
+_UNDATED = PartialDate(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One value of a property as of one date, and every fact that states it."""
+
+    value: Value
+    status: str
+    as_of: PartialDate | None
+    period: Period | None
+    facts: tuple[Fact, ...]       # sources in the order they were read
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the sources say a property was at one date; two or more claims that differ conflict."""
+
+    as_of: PartialDate | None
+    period: Period | None
+    claims: tuple[Claim, ...]
+    conflict: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyRow:
+    """One property of one entity: the newest reading first, then older ones (the history)."""
+
+    spec: PropertySpec
+    readings: tuple[Reading, ...]   # single: newest first per period; otherwise one reading per value
+
+    @property
+    def conflict(self) -> bool:
+        """True when any reading of this property has sources that disagree."""
+        return any(reading.conflict for reading in self.readings)
+
+
+def build_rows(facts: list[Fact], properties: dict[str, PropertySpec]) -> tuple[PropertyRow, ...]:
+    """Group one entity's facts into rows, ordered by the properties' order, then label."""
+    by_property: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_property.setdefault(fact.property, []).append(fact)
+    rows = [PropertyRow(properties[key], _readings(group, properties[key].single))
+            for key, group in by_property.items()]
+    return tuple(sorted(rows, key=lambda row: (row.spec.order, row.spec.label.casefold())))
+
+
+def _readings(facts: list[Fact], single: bool) -> tuple[Reading, ...]:
+    if not single:
+        claims = _claims(facts)
+        ordered = sorted(claims, key=lambda c: (_date_key(c.as_of), c.period or ()), reverse=True)
+        return tuple(Reading(c.as_of, c.period, (c,), False) for c in ordered)
+    groups: dict[tuple, list[Fact]] = {}
+    for fact in facts:
+        groups.setdefault((fact.period, fact.as_of), []).append(fact)
+    readings = [_reading(as_of, period, group) for (period, as_of), group in groups.items()]
+    return tuple(sorted(readings, key=lambda r: (r.period is not None, r.period or (), _date_key(r.as_of)),
+                        reverse=True))
+
+
+def _reading(as_of: PartialDate | None, period: Period | None, facts: list[Fact]) -> Reading:
+    claims = _claims(facts)
+    conflict = any(a.status == b.status and not values_agree(a.value, b.value)
+                   for i, a in enumerate(claims) for b in claims[i + 1:])
+    return Reading(as_of, period, tuple(claims), conflict)
+
+
+def _claims(facts: list[Fact]) -> list[Claim]:
+    """Facts that state the same value with the same status, date and period become one claim."""
+    grouped: dict[tuple, list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault((fact.value.key(), fact.status, fact.as_of, fact.period), []).append(fact)
+    claims = [Claim(group[0].value, group[0].status, group[0].as_of, group[0].period, tuple(group))
+              for group in grouped.values()]
+    return sorted(claims, key=lambda c: (-len(c.facts), c.status, repr(c.value.key())))
+
+
+def _date_key(date: PartialDate | None) -> PartialDate:
+    return date or _UNDATED

@@ -1,0 +1,134 @@
+"""YAML for untrusted front matter: a tree of text nodes with line numbers.
+
+PyYAML's C parser produces events; this module builds the tree from them itself, so no
+implicit conversion ever runs (`no`, `on`, `1:20` and `2024-05` stay the text the user
+wrote) and anchors, aliases, merge keys and tags are refused before anything is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+import yaml
+
+MAX_DEPTH = 32
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar as written, with the line it starts on; `plain` is False when quoted."""
+
+    text: str
+    line: int
+    plain: bool
+
+    @property
+    def is_null(self) -> bool:
+        """True for an empty value, `~` or `null` written without quotes."""
+        return self.plain and self.text in NULLS
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """A list of nodes."""
+
+    items: tuple
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A mapping from key text to node, with the line of each key."""
+
+    entries: dict
+    key_lines: dict
+    line: int
+
+
+Node = Union[Scalar, Seq, Map]
+
+
+class YamlProblem(ValueError):
+    """A refused or malformed YAML construct at a line of the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def load_yaml(text: str, first_line: int = 1) -> Node | None:
+    """Parse one YAML document into nodes (None when empty); lines count from `first_line`."""
+    builder = _TreeBuilder(first_line - 1)
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line if mark else 0) + first_line
+        raise YamlProblem(line, f"YAML syntax error: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise YamlProblem(first_line, f"YAML error: {error}") from None
+    return builder.root
+
+
+class _TreeBuilder:
+    """Turns a stream of parser events into a node tree, refusing what untrusted YAML must not use."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.stack: list[tuple[list, int, bool]] = []   # (children, line, is_mapping)
+        self.root: Node | None = None
+        self.documents = 0
+
+    def feed(self, event: yaml.Event) -> None:
+        """Take the next parser event."""
+        line = (event.start_mark.line if event.start_mark else 0) + 1 + self.offset
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise YamlProblem(line, "front matter holds more than one YAML document")
+        elif isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(line, f"YAML aliases (*{event.anchor}) are not allowed")
+        elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self._check(event, line)
+            if isinstance(event, yaml.ScalarEvent):
+                plain = event.style in (None, "") and event.implicit[0]
+                self._add(Scalar(event.value, line, plain))
+            else:
+                if len(self.stack) >= MAX_DEPTH:
+                    raise YamlProblem(line, f"front matter nests deeper than {MAX_DEPTH} levels")
+                self.stack.append(([], line, isinstance(event, yaml.MappingStartEvent)))
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            children, start, is_mapping = self.stack.pop()
+            self._add(_mapping(children, start) if is_mapping else Seq(tuple(children), start))
+
+    @staticmethod
+    def _check(event: yaml.NodeEvent, line: int) -> None:
+        if event.anchor is not None:
+            raise YamlProblem(line, f"YAML anchors (&{event.anchor}) are not allowed")
+        if event.tag is not None and event.tag != "!":
+            raise YamlProblem(line, f"YAML tags ({event.tag}) are not allowed")
+
+    def _add(self, node: Node) -> None:
+        if self.stack:
+            self.stack[-1][0].append(node)
+        else:
+            self.root = node
+
+
+def _mapping(children: list, line: int) -> Map:
+    entries: dict = {}
+    key_lines: dict = {}
+    for key, value in zip(children[::2], children[1::2]):
+        if not isinstance(key, Scalar):
+            raise YamlProblem(key.line, "a key must be plain text, not a list or mapping")
+        if key.plain and key.text == "<<":
+            raise YamlProblem(key.line, "YAML merge keys (<<) are not allowed")
+        if key.text in entries:
+            raise YamlProblem(key.line, f"duplicate key '{key.text}' (first on line {key_lines[key.text]})")
+        entries[key.text] = value
+        key_lines[key.text] = key.line
+    return Map(entries, key_lines, line)
