@@ -34,12 +34,17 @@ class NameIndex:
         keys = difflib.get_close_matches(fold_name(name), self._ids, n=limit, cutoff=0.6)
         return [self._spellings[key] for key in keys]
 
-    def lookalike(self, name: str, cutoff: float = 0.88) -> str | None:
-        """A different known name (of another entity) so close to `name` it may be a typo."""
+    def lookalike(self, name: str, accept, cutoff: float = 0.88) -> str | None:
+        """Another entity's name so close to `name` that it may be a typo of it.
+
+        `accept(entity_id)` limits the candidates (to one kind); a name that contains the
+        other whole ("Xiaomi" in "Xiaomi park") is an extension, not a typo.
+        """
         key = fold_name(name)
         own = self._ids.get(key)
-        for match in difflib.get_close_matches(key, self._ids, n=4, cutoff=cutoff):
-            if self._ids[match] != own:
+        for match in difflib.get_close_matches(key, self._ids, n=6, cutoff=cutoff):
+            other = self._ids[match]
+            if other != own and accept(other) and match not in key and key not in match:
                 return self._spellings[match]
         return None
 

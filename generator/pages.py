@@ -9,6 +9,7 @@ from .dates import PartialDate
 from .model import KINDS, EntityValue, Fact, Graph
 from .properties import BUILTIN
 from .sheets import build_rows
+from .slugs import slugify_name
 from .urls import ARTICLES, HOME, TAGS, article_path, entity_path, index_path, tag_path
 from .views import KIND_LABELS, Link, ViewMaker
 
@@ -78,9 +79,9 @@ def _lookups(graph: Graph) -> _Lookups:
             look.stated_in.setdefault(fact.source.key, []).append(fact)
         if fact.property in ("participant", "place") and isinstance(fact.value, EntityValue):
             look.events_of.setdefault(fact.value.entity_id, []).append(fact.subject)
-    for tag in graph.tags.values():
-        for slug in tag.articles:
-            look.tags_of.setdefault(slug, []).append(Link(tag.label, tag_path(tag.slug)))
+    for slug, article in graph.articles.items():
+        tag_slugs = dict.fromkeys(slugify_name(tag.text) for tag in article.tags)
+        look.tags_of[slug] = [Link(graph.tags[s].label, tag_path(s)) for s in tag_slugs if s in graph.tags]
     return look
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .errors import Problems
 from .facts import resolve_facts
 from .model import LIST_KINDS, Entity, Graph, Tag
@@ -118,7 +120,7 @@ class _Registry:
                 self._warn_unprofiled(entity, path, int(line))
 
     def _warn_unprofiled(self, entity: Entity, path: str, line: int) -> None:
-        lookalike = self.index.lookalike(entity.name)
+        lookalike = self.index.lookalike(entity.name, lambda other: self.entities[other].kind == entity.kind)
         if lookalike:
             self.problems.warn(path, line, f"'{entity.name}' looks like a typo of '{lookalike}'; fix the "
                                "spelling or add it as an alias in a profile")
@@ -168,8 +170,8 @@ def _mentions(articles: dict[str, Article], named_in: dict[str, tuple[str, ...]]
 
 
 def _tags(articles: dict[str, Article], problems: Problems) -> dict[str, Tag]:
-    """Tags by slug; spellings that make the same slug are one tag (the first spelling labels it)."""
-    labels: dict[str, str] = {}
+    """Tags by slug; spellings that make one slug are one tag, labelled by its commonest spelling."""
+    spellings: dict[str, Counter] = {}
     members: dict[str, list[str]] = {}
     for slug, article in articles.items():
         for tag in article.tags:
@@ -177,7 +179,11 @@ def _tags(articles: dict[str, Article], problems: Problems) -> dict[str, Tag]:
             if not tag_slug:
                 problems.error(article.path, tag.line, f"cannot make a URL from the tag '{tag.text}'")
                 continue
-            labels.setdefault(tag_slug, tag.text)
+            spellings.setdefault(tag_slug, Counter())[tag.text] += 1
             if slug not in members.setdefault(tag_slug, []):
                 members[tag_slug].append(slug)
-    return {s: Tag(s, labels[s], tuple(members[s])) for s in sorted(labels)}
+    return {s: Tag(s, _commonest(spellings[s]), tuple(members[s])) for s in sorted(spellings)}
+
+
+def _commonest(counts: Counter) -> str:
+    return min(counts, key=lambda text: (-counts[text], text))

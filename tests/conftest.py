@@ -1,0 +1,57 @@
+"""Shared helpers: make a content folder from a dict, run the CLI in-process, parse pages."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Run:
+    """The outcome of one CLI run."""
+
+    status: int
+    out: str
+    err: str
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create files below `root` (text is dedented; bytes are written as they are)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run `build.py` with arguments in-process and capture its exit status and output."""
+    def run(*args: str) -> Run:
+        status = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+    return run
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below a folder with its bytes and modification time, to prove it untouched."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """A built page, parsed."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
