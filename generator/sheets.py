@@ -66,11 +66,22 @@ def _readings(facts: list[Fact], single: bool) -> tuple[Reading, ...]:
         ordered = sorted(claims, key=lambda c: (_date_key(c.as_of), c.period or ()), reverse=True)
         return tuple(Reading(c.as_of, c.period, (c,), False) for c in ordered)
     groups: dict[tuple, list[Fact]] = {}
-    for fact in facts:
-        groups.setdefault((fact.period, fact.as_of), []).append(fact)
+    for fact in sorted(facts, key=lambda f: f.as_of is None):
+        groups.setdefault(_group_of(fact, groups), []).append(fact)
     readings = [_reading(as_of, period, group) for (period, as_of), group in groups.items()]
     return tuple(sorted(readings, key=lambda r: (r.period is not None, r.period or (), _date_key(r.as_of)),
                         reverse=True))
+
+
+def _group_of(fact: Fact, groups: dict[tuple, list[Fact]]) -> tuple:
+    """An undated fact (a profile's) that agrees with the newest dated value is one more source for it."""
+    if fact.as_of is None:
+        dated = [key for key in groups if key[0] == fact.period and key[1] is not None]
+        if dated:
+            newest = max(dated, key=lambda key: key[1])
+            if any(values_agree(fact.value, other.value) for other in groups[newest]):
+                return newest
+    return (fact.period, fact.as_of)
 
 
 def _reading(as_of: PartialDate | None, period: Period | None, facts: list[Fact]) -> Reading:
@@ -84,9 +95,9 @@ def _claims(facts: list[Fact]) -> list[Claim]:
     """Facts that state the same value with the same status, date and period become one claim."""
     grouped: dict[tuple, list[Fact]] = {}
     for fact in facts:
-        grouped.setdefault((fact.value.key(), fact.status, fact.as_of, fact.period), []).append(fact)
-    claims = [Claim(group[0].value, group[0].status, group[0].as_of, group[0].period, tuple(group))
-              for group in grouped.values()]
+        grouped.setdefault((fact.value.key(), fact.status, fact.period), []).append(fact)
+    claims = [Claim(group[0].value, group[0].status, max((f.as_of for f in group if f.as_of), default=None),
+                    group[0].period, tuple(group)) for group in grouped.values()]
     return sorted(claims, key=lambda c: (-len(c.facts), c.status, repr(c.value.key())))
 
 
