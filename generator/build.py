@@ -68,6 +68,8 @@ def check_folders(options: BuildOptions) -> None:
     """The content folder must exist, and the output must be a folder of its own."""
     if not options.content.is_dir():
         raise UsageError(f"content folder '{options.content}' not found (use --content DIR)")
+    if options.config_required and not options.config.is_file():
+        raise UsageError(f"config file '{options.config}' not found")
     content, output = options.content.resolve(), options.output.resolve()
     if output == content or content in output.parents or output in content.parents:
         raise UsageError(f"output '{options.output}' and content '{options.content}' must not contain each other")

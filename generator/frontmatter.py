@@ -37,7 +37,7 @@ def split_document(path: str, text: str) -> Document:
     return Document(meta, "\n".join(lines[end + 1:]), end + 2)
 
 
-def load_meta(path: str, yaml_text: str, first_line: int = 1) -> Map:
+def load_meta(path: str, yaml_text: str, first_line: int = 1, what: str = "front matter") -> Map:
     """Parse YAML that must be a mapping; errors carry file lines."""
     try:
         root = load_yaml(yaml_text, first_line)
@@ -46,5 +46,5 @@ def load_meta(path: str, yaml_text: str, first_line: int = 1) -> Map:
     if root is None:
         return Map({}, {}, first_line)
     if not isinstance(root, Map):
-        raise ContentError(path, first_line, "front matter must be a mapping of keys to values")
+        raise ContentError(path, first_line, f"{what} must be a mapping of keys to values")
     return root

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from .markdown import fold_text as fold_name
+
+MIN_TYPO_LENGTH = 5
+_DIGITS = re.compile(r"\d+")
 
 
 class NameIndex:
@@ -14,6 +18,8 @@ class NameIndex:
         self._ids: dict[str, str] = {}
         self._origins: dict[str, str] = {}
         self._spellings: dict[str, str] = {}
+        self._deletions: dict[str, set[str]] | None = None
+        self._indexed = 0
 
     def lookup(self, name: str) -> str | None:
         """The entity id a name resolves to, or None."""
@@ -34,19 +40,37 @@ class NameIndex:
         keys = difflib.get_close_matches(fold_name(name), self._ids, n=limit, cutoff=0.6)
         return [self._spellings[key] for key in keys]
 
-    def lookalike(self, name: str, accept, cutoff: float = 0.88) -> str | None:
-        """Another entity's name so close to `name` that it may be a typo of it.
+    def lookalike(self, name: str, accept) -> str | None:
+        """Another entity's name one typing slip away from `name` (a letter left out, added,
+        changed or two swapped), found through shared one-letter deletions in linear time.
 
-        `accept(entity_id)` limits the candidates (to one kind); a name that contains the
-        other whole ("Xiaomi" in "Xiaomi park") is an extension, not a typo.
+        `accept(entity_id)` limits the candidates (to one kind). Names that differ only in
+        digits ("Phase 1", "Phase 2"), short names and a name inside another are not typos.
         """
         key = fold_name(name)
         own = self._ids.get(key)
-        for match in difflib.get_close_matches(key, self._ids, n=6, cutoff=cutoff):
-            other = self._ids[match]
-            if other != own and accept(other) and match not in key and key not in match:
-                return self._spellings[match]
+        if len(key) < MIN_TYPO_LENGTH:
+            return None
+        for variant in sorted(_deletions(key)):
+            for match in sorted(self._deletion_index().get(variant, ())):
+                other = self._ids[match]
+                if other != own and accept(other) and match not in key and key not in match \
+                        and _DIGITS.sub("#", match) != _DIGITS.sub("#", key):
+                    return self._spellings[match]
         return None
+
+    def _deletion_index(self) -> dict[str, set[str]]:
+        """Each one-letter deletion (and the name itself) -> the names that produce it."""
+        if self._deletions is None or self._indexed != len(self._ids):
+            self._deletions, self._indexed = {}, len(self._ids)
+            for key in self._ids:
+                for variant in _deletions(key):
+                    self._deletions.setdefault(variant, set()).add(key)
+        return self._deletions
+
+
+def _deletions(key: str) -> set[str]:
+    return {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}
 
 
 def did_you_mean(index: NameIndex, name: str) -> str:

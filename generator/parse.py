@@ -33,6 +33,7 @@ RELATIONS = {"parent": "parent company", "in": "located in"}
 FACT_STATUSES = ("actual", "planned", "estimate")
 EVENT_STATUSES = ("happened", "planned", "cancelled")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_SLUG = 100
 _NO_DATE = PartialDate(1, 1, 1)   # stands in for a missing date; the build fails on that error anyway
 
 
@@ -52,7 +53,7 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt) -> tuple[Parsed, 
     for source in sources:
         try:
             if source.kind == "properties":
-                properties = parse_properties(source.path, load_meta(source.path, source.text), problems)
+                properties = parse_properties(source.path, load_meta(source.path, source.text, what="properties.yaml"), problems)
             elif source.kind == "article":
                 articles.append(parse_article(source, md, problems))
             else:
@@ -101,6 +102,9 @@ def _slug(read: FieldReader, source: Source) -> str:
     given = read.text("slug")
     if given is None:
         return slugify_name(PurePosixPath(source.rel).stem) or "untitled"
+    if len(given) > MAX_SLUG:
+        read.error("slug", f"slug is longer than {MAX_SLUG} characters")
+        return given[:MAX_SLUG]
     if not _SLUG.fullmatch(given):
         read.error("slug", f"slug '{given}' must be lower-case letters, digits, '-' and '_' (one URL segment)")
         return slugify_name(given) or "untitled"

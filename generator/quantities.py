@@ -15,6 +15,7 @@ COMPARATORS = {
     "nearly": "about", "almost": "about", "~": "about", "≈": "about",
 }
 SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+MAX_DIGITS = 24   # longer numbers are text: nobody states a fact to 25 significant digits
 
 _COMPARATOR = "|".join(sorted((re.escape(c) for c in COMPARATORS), key=len, reverse=True))
 _QUANTITY = re.compile(
@@ -58,6 +59,8 @@ def parse_quantity(text: str, unit: str = "") -> Quantity | None:
     """Read a quantity from text, or None when the text is not one."""
     match = _QUANTITY.fullmatch(" ".join(text.split()))
     if not match:
+        return None
+    if sum(ch.isdigit() for ch in match["num"]) > MAX_DIGITS:
         return None
     comparator = COMPARATORS[match["cmp"].lower()] if match["cmp"] else ""
     amount = Decimal(match["num"].replace(",", ""))

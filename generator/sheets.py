@@ -63,14 +63,13 @@ def build_rows(facts: list[Fact], properties: dict[str, PropertySpec]) -> tuple[
 def _readings(facts: list[Fact], single: bool) -> tuple[Reading, ...]:
     if not single:
         claims = _claims(facts)
-        ordered = sorted(claims, key=lambda c: (_date_key(c.as_of), c.period or ()), reverse=True)
+        ordered = sorted(claims, key=lambda c: (_date_key(c.as_of), _period_key(c.period)), reverse=True)
         return tuple(Reading(c.as_of, c.period, (c,), False) for c in ordered)
     groups: dict[tuple, list[Fact]] = {}
     for fact in sorted(facts, key=lambda f: f.as_of is None):
         groups.setdefault(_group_of(fact, groups), []).append(fact)
     readings = [_reading(as_of, period, group) for (period, as_of), group in groups.items()]
-    return tuple(sorted(readings, key=lambda r: (r.period is not None, r.period or (), _date_key(r.as_of)),
-                        reverse=True))
+    return tuple(sorted(readings, key=lambda r: (_period_key(r.period), _date_key(r.as_of)), reverse=True))
 
 
 def _group_of(fact: Fact, groups: dict[tuple, list[Fact]]) -> tuple:
@@ -103,3 +102,8 @@ def _claims(facts: list[Fact]) -> list[Claim]:
 
 def _date_key(date: PartialDate | None) -> PartialDate:
     return date or _UNDATED
+
+
+def _period_key(period: Period | None) -> tuple:
+    """Periods sort by end, then start; facts without a period sort first."""
+    return (period.end, period.start) if period else (_UNDATED, _UNDATED)

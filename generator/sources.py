@@ -57,7 +57,11 @@ def _content_files(content_dir: Path, root: Path, problems: Problems) -> list[st
 def _inside(path: Path, root: Path, problems: Problems, content_dir: Path) -> bool:
     if not path.is_symlink():
         return True
-    target = path.resolve()
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        problems.error(str(path), 1, f"symbolic link cannot be followed ({error.__class__.__name__}: a loop or a missing target)")
+        return False
     if target == root or root in target.parents:
         return not target.is_dir()   # a linked folder inside the content would be read twice
     problems.error(str(path), 1, f"symbolic link leads outside the content folder (to {target}); refused")
@@ -87,7 +91,8 @@ def _read_text(path: Path, display: str, problems: Problems) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        head = data[:error.start]
+        line = head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
         problems.error(display, line, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); save the file as UTF-8")
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -66,12 +66,26 @@ def load_yaml(text: str, first_line: int = 1) -> Node | None:
         for event in yaml.parse(text, Loader=_LOADER):
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line if mark else 0) + first_line
-        raise YamlProblem(line, f"YAML syntax error: {error.problem or error.context}") from None
+        raise YamlProblem(_error_line(error) + first_line, f"YAML syntax error: {_error_text(error)}") from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, max(error.position, 0)) + first_line
+        code = ord(error.character) if isinstance(error.character, str) else error.character
+        raise YamlProblem(line, f"{error.reason} (character {code:#04x})") from None
     except yaml.YAMLError as error:
-        raise YamlProblem(first_line, f"YAML error: {error}") from None
+        raise YamlProblem(first_line, "YAML error: " + " ".join(str(error).split())) from None
     return builder.root
+
+
+def _error_line(error: yaml.MarkedYAMLError) -> int:
+    """The 0-based line to blame: where an unclosed construct began, else where parsing stopped."""
+    unclosed = "end of stream" in (error.problem or "") and error.context_mark is not None
+    mark = error.context_mark if unclosed or error.problem_mark is None else error.problem_mark
+    return mark.line if mark else 0
+
+
+def _error_text(error: yaml.MarkedYAMLError) -> str:
+    parts = [error.context, error.problem] if "end of stream" in (error.problem or "") else [error.problem or error.context]
+    return "; ".join(part for part in parts if part)
 
 
 class _TreeBuilder:
@@ -89,7 +103,7 @@ class _TreeBuilder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                raise YamlProblem(line, "front matter holds more than one YAML document")
+                raise YamlProblem(line, "more than one YAML document (a stray '---' line?)")
         elif isinstance(event, yaml.AliasEvent):
             raise YamlProblem(line, f"YAML aliases (*{event.anchor}) are not allowed")
         elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
@@ -99,7 +113,7 @@ class _TreeBuilder:
                 self._add(Scalar(event.value, line, plain))
             else:
                 if len(self.stack) >= MAX_DEPTH:
-                    raise YamlProblem(line, f"front matter nests deeper than {MAX_DEPTH} levels")
+                    raise YamlProblem(line, f"YAML nests deeper than {MAX_DEPTH} levels")
                 self.stack.append(([], line, isinstance(event, yaml.MappingStartEvent)))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             children, start, is_mapping = self.stack.pop()
