@@ -72,7 +72,7 @@ def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article
     date = read.date("date", required=True)
     if date is not None and not date.day:
         read.error("date", f"'date' must be a full day (YYYY-MM-DD); got '{date.iso}'")
-    events, refs = _events(read, body)
+    events, refs = _events(read)
     return Article(
         path=source.path, slug=_slug(read, source), slug_line=read.line("slug"),
         title=read.text("title", required=True) or PurePosixPath(source.rel).stem,
@@ -91,7 +91,7 @@ def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile
     name = Name(read.text("name", required=True) or PurePosixPath(source.rel).stem, read.line("name"))
     relations = tuple((RELATIONS[key], target) for key in ("parent", "in")
                       if key in PROFILE_KEYS[source.kind] for target in read.names(key))
-    event = _event_fields(read, name, body) if source.kind == "event" else None
+    event = _event_fields(read, name) if source.kind == "event" else None
     return Profile(
         path=source.path, kind=source.kind, name=name, aliases=read.names("aliases"),
         slug=_slug(read, source), slug_line=read.line("slug"), relations=relations, event=event,
@@ -125,7 +125,7 @@ def _source_info(read: FieldReader) -> SourceInfo | None:
     return SourceInfo(sub.text("name") or "", sub.url("url") or "", sub.text("author") or "")
 
 
-def _events(read: FieldReader, body: Body) -> tuple[tuple[EventRecord, ...], tuple[Name, ...]]:
+def _events(read: FieldReader) -> tuple[tuple[EventRecord, ...], tuple[Name, ...]]:
     node = read.node("events")
     if node is None:
         return (), ()
@@ -141,13 +141,13 @@ def _events(read: FieldReader, body: Body) -> tuple[tuple[EventRecord, ...], tup
             sub.check_keys(EVENT_KEYS, "an event")
             name = sub.text("name", required=True)
             if name:
-                inline.append(_event_fields(sub, Name(" ".join(name.split()), sub.line("name")), body))
+                inline.append(_event_fields(sub, Name(" ".join(name.split()), sub.line("name"))))
         else:
             read.problems.error(read.path, item.line, "an event must be a name or a mapping with 'name'")
     return tuple(inline), tuple(refs)
 
 
-def _event_fields(read: FieldReader, name: Name, body: Body) -> EventRecord:
+def _event_fields(read: FieldReader, name: Name) -> EventRecord:
     status = read.choice("status", EVENT_STATUSES, "") if read.node("status") is not None else ""
     return EventRecord(
         name=name, date=read.date("date"), type=read.text("type") or "", status=status,

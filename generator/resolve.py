@@ -6,7 +6,7 @@ from collections import Counter
 
 from .errors import Problems
 from .facts import resolve_facts
-from .model import LIST_KINDS, Entity, Graph, Tag
+from .model import LIST_KINDS, Entity, EntityValue, Fact, Graph, Tag
 from .names import NameIndex, fold_name
 from .parse import Parsed
 from .properties import property_table
@@ -141,7 +141,7 @@ def _unique_articles(articles: tuple[Article, ...], problems: Problems) -> dict[
     return {article.slug: article for article in ordered}
 
 
-def _named_in(articles: dict[str, Article], index: NameIndex, facts) -> dict[str, tuple[str, ...]]:
+def _named_in(articles: dict[str, Article], index: NameIndex, facts: tuple[Fact, ...]) -> dict[str, tuple[str, ...]]:
     """Article slug -> every entity it names: lists, events, fact subjects and linked values."""
     named: dict[str, dict[str, None]] = {slug: {} for slug in articles}
     for slug, article in articles.items():
@@ -155,7 +155,7 @@ def _named_in(articles: dict[str, Article], index: NameIndex, facts) -> dict[str
     for fact in facts:
         if fact.source.kind == "article" and fact.source.key in named:
             named[fact.source.key][fact.subject] = None
-            if hasattr(fact.value, "entity_id"):
+            if isinstance(fact.value, EntityValue):
                 named[fact.source.key][fact.value.entity_id] = None
     return {slug: tuple(ids) for slug, ids in named.items()}
 
