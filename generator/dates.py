@@ -53,6 +53,8 @@ def parse_date(text: str) -> PartialDate:
     if not match:
         raise ValueError(f"'{text}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(part) if part else 0 for part in match.groups())
+    if year < 1:
+        raise ValueError(f"'{text}' has no year 0")
     if match.group(2) and not 1 <= month <= 12:
         raise ValueError(f"'{text}' has no month {month}")
     if match.group(3) and not 1 <= day <= calendar.monthrange(year, month)[1]:

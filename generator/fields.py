@@ -37,8 +37,10 @@ class FieldReader:
         return node
 
     def text(self, key: str, required: bool = False) -> str | None:
-        """A single line of text (numbers and dates stay as written)."""
+        """A single line of text (numbers and dates stay as written); blank counts as absent."""
         node = self.node(key)
+        if isinstance(node, Scalar) and not node.text.strip():
+            node = None
         if node is None:
             if required:
                 self.error(key, f"'{key}' is required" if key not in self.meta.entries else f"'{key}' is empty")
@@ -46,7 +48,7 @@ class FieldReader:
         if not isinstance(node, Scalar):
             self.error(key, f"'{key}' must be text, not a {'list' if isinstance(node, Seq) else 'mapping'}")
             return None
-        return node.text.strip() or None
+        return node.text.strip()
 
     def date(self, key: str, required: bool = False) -> PartialDate | None:
         """A date with its precision: YYYY, YYYY-MM or YYYY-MM-DD."""

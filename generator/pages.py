@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .dates import PartialDate
-from .model import KINDS, EntityValue, Fact, Graph
+from .model import KINDS, DateValue, EntityValue, Fact, Graph, TextValue
 from .properties import BUILTIN
 from .sheets import build_rows
 from .slugs import slugify_name
@@ -149,9 +149,11 @@ _EVENT_FIELDS = frozenset(spec.key for spec in BUILTIN[:6])
 
 def _event_item(graph: Graph, event_id: str, facts: list[Fact]) -> EventItem:
     entity = graph.entities[event_id]
-    dates = sorted((f.value.date for f in facts if f.property == "date"), key=lambda d: (-d.day, -d.month))
-    statuses = sorted((f for f in facts if f.property == "status"), key=lambda f: f.as_of or PartialDate(0))
-    types = [f.value.text for f in facts if f.property == "type"]
+    dates = sorted((f.value.date for f in facts if f.property == "date" and isinstance(f.value, DateValue)),
+                   key=lambda d: (-d.day, -d.month))
+    statuses = sorted((f for f in facts if f.property == "status" and isinstance(f.value, TextValue)),
+                      key=lambda f: f.as_of or PartialDate(1))
+    types = [f.value.text for f in facts if f.property == "type" and isinstance(f.value, TextValue)]
     date = dates[0] if dates else None
     return EventItem(entity.name, entity_path("event", entity.slug), date.human if date else "",
                      date.iso if date else "", str(date.year) if date else "", types[0] if types else "",

@@ -179,6 +179,8 @@ def _fact(read: FieldReader, body: Body, subject_required: bool) -> FactRecord |
     subject = read.text("subject", required=subject_required)
     prop = read.text("property", required=True)
     value_node = read.node("value")
+    if isinstance(value_node, Scalar) and not value_node.text.strip():
+        value_node = None
     if value_node is None:
         read.error("value", "'value' is required" if "value" not in read.meta.entries else "'value' is empty")
     elif not isinstance(value_node, Scalar):

@@ -1,7 +1,7 @@
 """Stage 5, write: the only code that touches the output folder.
 
-Changed files are first staged as temporary files beside their targets, then renamed into
-place, then files that no longer belong are removed. Unchanged files are not touched, so a
+Changed files are first staged in a hidden folder inside the output, then, once all are
+written, renamed into place; files that no longer belong are removed. Unchanged files are not touched, so a
 second build of an unchanged site writes nothing. Names starting with '.' are never removed
 (a `.git` folder of a deploy checkout survives); `.factsheet` marks a folder as ours.
 """
@@ -9,12 +9,14 @@ second build of an unchanged site writes nothing. Names starting with '.' are ne
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import UsageError
 
 MARKER = ".factsheet"
+STAGING = ".factsheet-staging"
 MARKER_TEXT = b"This folder is built by Factsheet; files in it are replaced on every build.\n"
 
 
@@ -51,9 +53,10 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
         output.mkdir(parents=True, exist_ok=True)
         if not (output / MARKER).exists():
             (output / MARKER).write_bytes(MARKER_TEXT)
-        _publish({targets[rel]: files[rel] for rel in changed})
-        for rel in stale:
-            (output / rel).unlink()
+        _publish(output, {targets[rel]: files[rel] for rel in changed})
+        for path in (output / rel for rel in stale):
+            if path.is_file() or path.is_symlink():   # not if a new folder took its place
+                path.unlink()
         _remove_empty_folders(output)
     return WriteReport(len(changed), len(files) - len(changed), len(stale))
 
@@ -73,21 +76,35 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def _publish(new: dict[Path, bytes]) -> None:
-    """Stage every file next to its target, then rename them all into place."""
-    staged: list[tuple[Path, Path]] = []
+def _publish(output: Path, new: dict[Path, bytes]) -> None:
+    """Stage every changed file in a hidden folder, then move them all into place."""
+    staging = output / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
     try:
-        for target, data in new.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        staging.mkdir()
+        staged = []
+        for number, (target, data) in enumerate(new.items()):
+            temp = staging / str(number)
             temp.write_bytes(data)
             staged.append((temp, target))
+        for temp, target in staged:
+            _make_room(output, target)
+            os.replace(temp, target)
     except OSError as error:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {error.filename}: {error.strerror}") from None
-    for temp, target in staged:
-        os.replace(temp, target)
+        raise OutputError(f"cannot write {error.filename or output}: {error.strerror}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_room(output: Path, target: Path) -> None:
+    """Clear the way for `target`: a file where a folder must go, or a folder where the file goes."""
+    for parent in reversed(target.relative_to(output).parents[:-1]):
+        folder = output / parent
+        if folder.is_file() or folder.is_symlink():
+            folder.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
 
 
 def _existing(output: Path) -> list[str]:
@@ -104,7 +121,9 @@ def _existing(output: Path) -> list[str]:
 
 
 def _remove_empty_folders(output: Path) -> None:
+    """Remove folders left empty, never looking inside hidden ones."""
     for folder, dirs, files in os.walk(output, topdown=False):
         path = Path(folder)
-        if path != output and not path.name.startswith(".") and not any(path.iterdir()):
+        hidden = any(part.startswith(".") for part in path.relative_to(output).parts)
+        if path != output and not hidden and not any(path.iterdir()):
             path.rmdir()

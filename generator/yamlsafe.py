@@ -68,7 +68,9 @@ def load_yaml(text: str, first_line: int = 1) -> Node | None:
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(_error_line(error) + first_line, f"YAML syntax error: {_error_text(error)}") from None
     except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, max(error.position, 0)) + first_line
+        offset = max(error.position, 0)   # libyaml counts UTF-8 bytes; the Python reader, characters
+        head = text.encode("utf-8")[:offset] if _LOADER is not yaml.SafeLoader else text[:offset]
+        line = head.count(b"\n" if isinstance(head, bytes) else "\n") + first_line
         code = ord(error.character) if isinstance(error.character, str) else error.character
         raise YamlProblem(line, f"{error.reason} (character {code:#04x})") from None
     except yaml.YAMLError as error:

@@ -502,3 +502,36 @@ def test_one_bad_file_does_not_hide_others():
     assert [a.title for a in parsed.articles] == ["Good"]
     [error] = problems.errors
     assert error.path == "content/articles/bad.md"
+
+
+# ---------------------------------------------------------------- blank values of required fields
+
+BLANK_CASES = [
+    ("article title", "articles/a.md", "title: ''\ndate: 2024-05-19", 2),
+    ("article date", "articles/a.md", "title: T\ndate: ''", 3),
+    ("fact subject", "articles/a.md", "title: T\ndate: 2024-05-19\nfacts:\n  - subject: '  '\n    property: p\n    value: 1", 5),
+    ("fact property", "articles/a.md", "title: T\ndate: 2024-05-19\nfacts:\n  - subject: A\n    property: \"\"\n    value: 1", 6),
+    ("fact value", "articles/a.md", "title: T\ndate: 2024-05-19\nfacts:\n  - subject: A\n    property: p\n    value: ''", 7),
+    ("event name", "articles/a.md", "title: T\ndate: 2024-05-19\nevents:\n  - name: ''\n    date: 2024", 5),
+    ("profile name", "companies/acme.md", "name: ''", 2),
+]
+
+
+@pytest.mark.parametrize("what, rel, front, line", [
+    pytest.param(*case, id=case[0])
+    for case in BLANK_CASES])
+def test_blank_quoted_required_field_is_an_error(what, rel, front, line):
+    _, problems = parse({rel: "---\n" + front + "\n---\nBody.\n"})
+    assert [(e.line, "empty" in e.message) for e in problems.errors] == [(line, True)], what
+
+
+@pytest.mark.parametrize("front, line", [
+    ("title:\ndate: 2024-05-19", 2),
+    ("title: T\ndate: ~", 3),
+    ("title: T\ndate: 2024-05-19\nfacts:\n  - {subject: null, property: p, value: 1}", 5),
+])
+def test_null_required_field_is_an_empty_error(front, line):
+    _, problems = parse({"articles/a.md": "---\n" + front + "\n---\nBody.\n"})
+    [error] = problems.errors
+    assert error.line == line
+    assert "is empty" in error.message

@@ -148,8 +148,6 @@ def test_non_single_property_merges_the_same_value():
     assert len(reading.claims[0].facts) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sheets._readings sorts non-single claims by (as_of, period or ()) "
-                                       "and compares a Period with () -> TypeError")
 def test_non_single_property_with_and_without_period_at_the_same_date():
     row = one_row([fact("alpha", "5", period="2023-01/2023-06"), fact("alpha", "6")])
     assert len(row.readings) == 2
@@ -192,3 +190,19 @@ def test_rows_with_equal_order_sort_by_label_ignoring_case():
 
 def test_no_facts_no_rows():
     assert build_rows([], PROPS) == ()
+
+
+def test_undated_fact_agreeing_with_the_newest_value_corroborates_it():
+    row = one_row([fact("capacity", "300000", as_of="2024-01-01", source="a"),
+                   fact("capacity", "300,000", as_of=None, source="profile")])
+    [reading] = row.readings
+    assert reading.as_of == parse_date("2024-01-01")
+    [claim] = reading.claims
+    assert [f.source.key for f in claim.facts] == ["a", "profile"]
+
+
+def test_undated_fact_that_disagrees_stays_apart_without_conflict():
+    row = one_row([fact("capacity", "300000", as_of="2024-01-01", source="a"),
+                   fact("capacity", "1", as_of=None, source="profile")])
+    assert not row.conflict
+    assert [r.as_of for r in row.readings] == [parse_date("2024-01-01"), None]

@@ -217,6 +217,20 @@ def test_non_yaml_error_becomes_yaml_problem():
         load_yaml("a: \x00")
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x7f", "\ufffe"])
+def test_control_character_is_refused_at_its_line(char):
+    with pytest.raises(YamlProblem, match="character") as caught:
+        load_yaml(f"a: 1\nb: 2\nc: x{char}y\nd: 4\n", first_line=2)
+    assert caught.value.line == 4
+
+
+def test_control_character_line_after_multibyte_text():
+    text = "a: 小米集团小米集团小米集团\nb: 😀😀😀😀\nc: x\x00y\n" + "".join(f"k{i}: {i}\n" for i in range(20))
+    with pytest.raises(YamlProblem) as caught:
+        load_yaml(text)
+    assert caught.value.line == 3
+
+
 def test_yaml_problem_is_a_value_error_with_a_line():
     with pytest.raises(ValueError) as caught:
         load_yaml("a: [")
@@ -326,6 +340,18 @@ def test_read_sources_refuses_non_utf8_with_its_line(tmp_path):
     assert error.line == 2
     assert error.path.endswith("latin1.md")
     assert "UTF-8" in error.message
+
+
+@pytest.mark.parametrize("data, line", [
+    (b"---\r\ntitle: x\r\nbad: \xff\r\n", 3),
+    (b"---\rtitle: x\rbad: \xff\r", 3),
+    (b"\xef\xbb\xbf---\ntitle: x\n\nbad: \xc3\x28\n", 4),
+])
+def test_read_sources_non_utf8_line_with_any_line_ending(tmp_path, data, line):
+    content = write_files(tmp_path / "content", {"articles/bad.md": data})
+    _, problems = read_sources(content)
+    [error] = problems.errors
+    assert error.line == line
 
 
 def test_read_sources_ignores_hidden_files_and_editor_backups(tmp_path):
