@@ -7,7 +7,6 @@ import json
 import random
 import re
 import tempfile
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from conftest import write_files
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.errors import BuildFailed, ContentError
 
@@ -250,10 +250,7 @@ def build_with(replacements: dict[str, str | bytes]) -> BuildResult | BuildFaile
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         content = root / "content"
-        for rel, text in BASE_SITE.items():
-            path = content / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        write_files(content, BASE_SITE)
         for rel, data in replacements.items():
             path = content / rel
             path.parent.mkdir(parents=True, exist_ok=True)
