@@ -33,7 +33,7 @@ def load_config(path: Path, required: bool) -> tuple[SiteConfig, Problems]:
             problems.error(str(path), 1, "config file not found")
         return SiteConfig(), problems
     try:
-        meta = load_meta(str(path), path.read_text(encoding="utf-8"), what="site.yaml")
+        meta = load_meta(str(path), path.read_text(encoding="utf-8"), what="site.yaml", problems=problems)
     except ContentError as error:
         problems.errors.append(error)
         return SiteConfig(), problems

@@ -53,7 +53,8 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt) -> tuple[Parsed, 
     for source in sources:
         try:
             if source.kind == "properties":
-                properties = parse_properties(source.path, load_meta(source.path, source.text, what="properties.yaml"), problems)
+                properties = parse_properties(source.path, load_meta(source.path, source.text, what="properties.yaml",
+                                                                      problems=problems), problems)
             elif source.kind == "article":
                 articles.append(parse_article(source, md, problems))
             else:
@@ -65,7 +66,7 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt) -> tuple[Parsed, 
 
 def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article:
     """Read one article's front matter and body."""
-    doc = split_document(source.path, source.text)
+    doc = split_document(source.path, source.text, problems)
     read = FieldReader(source.path, doc.meta, problems)
     read.check_keys(ARTICLE_KEYS, "an article")
     body = render_body(md, doc.body)
@@ -84,7 +85,7 @@ def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article
 
 def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile:
     """Read one profile of a company, site, event or person."""
-    doc = split_document(source.path, source.text)
+    doc = split_document(source.path, source.text, problems)
     read = FieldReader(source.path, doc.meta, problems)
     read.check_keys(PROFILE_KEYS[source.kind], f"a {source.kind} profile")
     body = render_body(md, doc.body)
@@ -174,8 +175,8 @@ def _facts(read: FieldReader, body: Body, subject_required: bool) -> tuple[FactR
 
 
 def _fact(read: FieldReader, body: Body, subject_required: bool) -> FactRecord | None:
+    """One fact; None only when it lacks what resolving needs (other problems are still recorded)."""
     read.check_keys(FACT_KEYS, "a fact")
-    errors_before = len(read.problems.errors)
     subject = read.text("subject", required=subject_required)
     prop = read.text("property", required=True)
     value_node = read.node("value")
@@ -194,5 +195,5 @@ def _fact(read: FieldReader, body: Body, subject_required: bool) -> FactRecord |
         value=RawValue(value_node.text.strip(), value_node.line, value_node.plain) if isinstance(value_node, Scalar) else None,
         unit=read.text("unit") or "", status=read.choice("status", FACT_STATUSES, "actual"),
         as_of=read.date("as_of"), period=read.period("period"), quote=quote, line=read.meta.line)
-    return fact if len(read.problems.errors) == errors_before else None
-
+    complete = prop and fact.value is not None and (subject or not subject_required)
+    return fact if complete else None

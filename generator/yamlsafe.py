@@ -59,9 +59,13 @@ class YamlProblem(ValueError):
         self.line = line
 
 
-def load_yaml(text: str, first_line: int = 1) -> Node | None:
-    """Parse one YAML document into nodes (None when empty); lines count from `first_line`."""
-    builder = _TreeBuilder(first_line - 1)
+def load_yaml(text: str, first_line: int = 1, duplicates: list | None = None) -> Node | None:
+    """Parse one YAML document into nodes (None when empty); lines count from `first_line`.
+
+    A duplicate key raises YamlProblem, unless a `duplicates` list is given: then each one is
+    added to it, the first value is kept and parsing goes on, so later problems are found too.
+    """
+    builder = _TreeBuilder(first_line - 1, duplicates)
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             builder.feed(event)
@@ -93,8 +97,9 @@ def _error_text(error: yaml.MarkedYAMLError) -> str:
 class _TreeBuilder:
     """Turns a stream of parser events into a node tree, refusing what untrusted YAML must not use."""
 
-    def __init__(self, offset: int) -> None:
+    def __init__(self, offset: int, duplicates: list | None) -> None:
         self.offset = offset
+        self.duplicates = duplicates
         self.stack: list[tuple[list, int, bool]] = []   # (children, line, is_mapping)
         self.root: Node | None = None
         self.documents = 0
@@ -119,7 +124,7 @@ class _TreeBuilder:
                 self.stack.append(([], line, isinstance(event, yaml.MappingStartEvent)))
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             children, start, is_mapping = self.stack.pop()
-            self._add(_mapping(children, start) if is_mapping else Seq(tuple(children), start))
+            self._add(_mapping(children, start, self.duplicates) if is_mapping else Seq(tuple(children), start))
 
     @staticmethod
     def _check(event: yaml.NodeEvent, line: int) -> None:
@@ -135,7 +140,7 @@ class _TreeBuilder:
             self.root = node
 
 
-def _mapping(children: list, line: int) -> Map:
+def _mapping(children: list, line: int, duplicates: list | None) -> Map:
     entries: dict = {}
     key_lines: dict = {}
     for key, value in zip(children[::2], children[1::2]):
@@ -144,7 +149,11 @@ def _mapping(children: list, line: int) -> Map:
         if key.plain and key.text == "<<":
             raise YamlProblem(key.line, "YAML merge keys (<<) are not allowed")
         if key.text in entries:
-            raise YamlProblem(key.line, f"duplicate key '{key.text}' (first on line {key_lines[key.text]})")
+            problem = YamlProblem(key.line, f"duplicate key '{key.text}' (first on line {key_lines[key.text]})")
+            if duplicates is None:
+                raise problem
+            duplicates.append(problem)
+            continue
         entries[key.text] = value
         key_lines[key.text] = key.line
     return Map(entries, key_lines, line)
