@@ -227,6 +227,25 @@ def test_every_error_is_reported_sorted_by_file_then_line(workdir, build_over_go
     assert [e.split(": ", 1)[0] for e in errors] == [f"{shown(rel)}:{line}" for rel, line, _ in expected]
 
 
+def test_one_file_reports_every_problem_past_a_duplicate_key(workdir, build_over_good):
+    write_files(workdir / CONTENT, {"articles/launch.md": ARTICLE + """\
+        date: 2024-05-20
+        companies: [Acme Motors]
+        events:
+          - {name: Acme launch, date: 2024-13-01}
+        facts:
+          - {subject: Acme Moters, property: staff, value: 40, quote: forty people}
+        ---
+        Acme launches with about 40 staff.
+        """.replace("        ", "")})
+    assert_refused(build_over_good(), (
+        ("articles/launch.md", 4, "duplicate key 'date' (first on line 3)"),
+        ("articles/launch.md", 7, "has no month 13"),
+        ("articles/launch.md", 9, "unknown subject 'Acme Moters'", "did you mean 'Acme Motors'"),
+        ("articles/launch.md", 9, "quote not found"),
+    ))
+
+
 # --- bytes, sizes and links: built in tmp_path ---------------------------------------------
 
 BYTE_CASES = [
