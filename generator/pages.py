@@ -90,6 +90,8 @@ def _entity(graph: Graph, views: ViewMaker, look: _Lookups, events: dict[str, Ev
     timeline = sorted({events[e] for e in look.events_of.get(entity_id, ()) if e in events}, key=_when)
     rows = build_rows(look.facts_of.get(entity_id, []), graph.properties)
     return Page(entity_path(entity.kind, entity.slug), "entity.html", {
+        "event": _event_summary(views, events[entity_id], look.facts_of.get(entity_id, []))
+        if entity.kind == "event" else None,
         "entity": entity, "kind_label": KIND_LABELS[entity.kind][0], "title": entity.name,
         "description": entity.profile.body.html if entity.profile else "",
         "rows": tuple(views.row(row) for row in rows), "timeline": tuple(timeline),
@@ -159,6 +161,16 @@ def _event_item(graph: Graph, event_id: str, facts: list[Fact]) -> EventItem:
                      date.iso if date else "", str(date.year) if date else "", types[0] if types else "",
                      statuses[-1].value.text if statuses else "happened",
                      (date is None, date or PartialDate(0), entity.name.casefold()))
+
+
+def _event_summary(views: ViewMaker, item: EventItem, facts: list[Fact]) -> dict:
+    """The short answer to when, what, who and where, above an event's sourced facts."""
+    def linked(prop: str) -> tuple[Link, ...]:
+        ids = dict.fromkeys(f.value.entity_id for f in facts if f.property == prop and isinstance(f.value, EntityValue))
+        return tuple(sorted((views.entity_link(i) for i in ids), key=lambda link: link.text.casefold()))
+    summaries = dict.fromkeys(f.value.text for f in facts if f.property == "summary" and isinstance(f.value, TextValue))
+    return {"item": item, "participants": linked("participant"), "places": linked("place"),
+            "summary": next(iter(summaries), "")}
 
 
 def _when(item: EventItem) -> tuple:

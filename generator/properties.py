@@ -68,14 +68,14 @@ def _order(read: FieldReader) -> int:
 
 
 BUILTIN = (   # the fields of events and the links of profiles, shown like any other fact
-    PropertySpec("date", "date", "date", "", True, -60),
-    PropertySpec("type", "type", "text", "", True, -50),
-    PropertySpec("status", "status", "text", "", True, -40),
-    PropertySpec("participant", "participants", "entity", "", False, -30),
-    PropertySpec("place", "place", "entity", "", False, -20),
-    PropertySpec("summary", "summary", "text", "", False, -10),
-    PropertySpec("parent company", "parent company", "entity", "", True, -5),
-    PropertySpec("located in", "located in", "entity", "", True, -5),
+    PropertySpec("date", "Date", "date", "", True, -60),
+    PropertySpec("type", "Type", "text", "", True, -50),
+    PropertySpec("status", "Status", "text", "", True, -40),
+    PropertySpec("participant", "Participants", "entity", "", False, -30),
+    PropertySpec("place", "Place", "entity", "", False, -20),
+    PropertySpec("summary", "Summary", "text", "", False, -10),
+    PropertySpec("parent company", "Parent company", "entity", "", True, -5),
+    PropertySpec("located in", "Located in", "entity", "", True, -5),
 )
 
 

@@ -85,12 +85,18 @@ def test_citation_names_title_outlet_date_and_links_the_quote(built):
 
 def test_event_defined_in_two_articles_shows_both_dates(built):
     page = soup(built / "events/acme-plant-agreement/index.html")
-    dates = rows(page, "date")
+    dates = rows(page, "Date")
     assert "Sources disagree" in dates[0].get_text()
     assert {r.find("td", class_="value").get_text(" ", strip=True).replace("Sources disagree: ", "")
             for r in dates} == {"27 November 2021", "28 November 2021"}
-    participants = {a.get_text() for r in rows(page, "participants") for a in r.find("td", class_="value").find_all("a")}
+    participants = {a.get_text() for r in rows(page, "Participants") for a in r.find("td", class_="value").find_all("a")}
     assert participants == {"Acme Motors", "Rivertown Council", "Jane Roe"}
+    summary = page.find("dl", class_="event-summary")
+    terms = [dt.get_text() for dt in summary.find_all("dt")]
+    assert terms == ["When", "What", "Who", "Where"]
+    who = summary.find_all("dd")[2]
+    assert [a.get_text() for a in who.find_all("a")] == ["Acme Motors", "Jane Roe", "Rivertown Council"]
+    assert who.a["href"] == "../../companies/acme/"
 
 
 def test_timeline_and_articles_on_a_sheet(built):
