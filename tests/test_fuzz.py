@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -18,7 +19,11 @@ from conftest import write_files
 from generator.build import BuildOptions, BuildResult, build_site
 from generator.errors import BuildFailed, ContentError
 
-FUZZ_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# CI replays the same examples every run (a red build must mean a real change); locally
+# hypothesis explores anew each time. FUZZ_EXAMPLES=5000 runs a longer search.
+FUZZ_SETTINGS = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), deadline=None,
+                         derandomize=bool(os.environ.get("CI")), database=None,
+                         suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 BASE_SITE = {
     "companies/acme.md": """

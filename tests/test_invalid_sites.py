@@ -348,6 +348,24 @@ def test_warnings_are_printed_and_the_build_succeeds(workdir, run_cli):
     assert (workdir / OUT / "articles" / "warned" / "index.html").is_file()
 
 
+def test_typo_lookalikes_warn_and_missing_profiles_are_summed_up(workdir, run_cli):
+    write_files(workdir / CONTENT, {
+        "companies/acme.md": "---\nname: Acme Motors\n---\nVans.\n",
+        "articles/plants.md": ARTICLE + "companies: [Acme Motros]\nsites: [Plant 1, Plant 2]\n---\nTwo plants.\n",
+    })
+    article = shown("articles/plants.md")
+    quiet = run_cli("build", "--content", CONTENT, "--output", OUT)
+    assert quiet.status == 0, quiet.err
+    assert f"{article}:4: warning: 'Acme Motros' looks like a typo of 'Acme Motors'; fix the spelling or " \
+           "add it as an alias in a profile" in quiet.err.splitlines()
+    assert "Plant 2' looks like" not in quiet.err and "Plant 1' looks like" not in quiet.err
+    assert "note: 3 entities have no profile (--verbose lists them)" in quiet.err.splitlines()
+    verbose = run_cli("build", "--content", CONTENT, "--output", OUT, "--verbose")
+    assert f"{article}:5: warning: site 'Plant 1' has no profile (sites/plant-1.md)" in verbose.err.splitlines()
+    assert "note:" not in verbose.err
+    assert run_cli("build", "--content", CONTENT, "--output", OUT, "--quiet").err == ""
+
+
 # --- usage errors: exit 2 ------------------------------------------------------------------
 
 def test_missing_content_folder(workdir, build_over_good):
