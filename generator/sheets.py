@@ -35,6 +35,7 @@ class Reading:
     period: Period | None
     claims: tuple[Claim, ...]
     conflict: bool
+    since: PartialDate | None = None   # earliest as-of of older readings that said the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,30 @@ def _readings(facts: list[Fact], single: bool) -> tuple[Reading, ...]:
     for fact in sorted(facts, key=lambda f: f.as_of is None):
         groups.setdefault(_group_of(fact, groups), []).append(fact)
     readings = [_reading(as_of, period, group) for (period, as_of), group in groups.items()]
-    return tuple(sorted(readings, key=lambda r: (_period_key(r.period), _date_key(r.as_of)), reverse=True))
+    ordered = sorted(readings, key=lambda r: (_period_key(r.period), _date_key(r.as_of)), reverse=True)
+    return tuple(_fold_repeats(ordered))
+
+
+def _fold_repeats(readings: list[Reading]) -> list[Reading]:
+    """An older reading that only repeats the next newer one becomes part of it (`since` its date)."""
+    folded: list[Reading] = []
+    for reading in readings:
+        newer = folded[-1] if folded else None
+        if newer and _same_single_value(newer, reading):
+            merged = Claim(newer.claims[0].value, newer.claims[0].status, newer.claims[0].as_of,
+                           newer.period, newer.claims[0].facts + reading.claims[0].facts)
+            folded[-1] = Reading(newer.as_of, newer.period, (merged,), False, reading.as_of)
+        else:
+            folded.append(reading)
+    return folded
+
+
+def _same_single_value(newer: Reading, older: Reading) -> bool:
+    if newer.conflict or older.conflict or len(newer.claims) != 1 or len(older.claims) != 1:
+        return False
+    a, b = newer.claims[0], older.claims[0]
+    return newer.period == older.period and older.as_of is not None and a.status == b.status \
+        and a.value.key() == b.value.key()
 
 
 def _group_of(fact: Fact, groups: dict[tuple, list[Fact]]) -> tuple:

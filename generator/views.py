@@ -125,8 +125,10 @@ class ViewMaker:
         """One dated reading and its claims."""
         claims = tuple(ClaimView(self.value(c.value), "" if c.status in ("actual", "happened") else c.status,
                                  tuple(self.citation(f) for f in c.facts)) for c in reading.claims)
-        return ReadingView(reading.as_of.human if reading.as_of else "",
-                           reading.period.human if reading.period else "", claims, reading.conflict)
+        as_of = reading.as_of.human if reading.as_of else ""
+        if reading.since:
+            as_of = f"{reading.since.human} – {as_of}"
+        return ReadingView(as_of, reading.period.human if reading.period else "", claims, reading.conflict)
 
     def article_item(self, article: Article) -> ArticleItem:
         """An article as a line in a list."""

@@ -206,3 +206,24 @@ def test_undated_fact_that_disagrees_stays_apart_without_conflict():
                    fact("capacity", "1", as_of=None, source="profile")])
     assert not row.conflict
     assert [r.as_of for r in row.readings] == [parse_date("2024-01-01"), None]
+
+
+def test_older_readings_that_repeat_the_value_fold_into_one_with_every_source():
+    row = one_row([
+        fact("capacity", "300000", as_of="2021-10-19", source="x"),
+        fact("capacity", "300000", as_of="2021-11-27", source="y"),
+        fact("capacity", "150000", as_of="2021-04-09", source="w"),
+        fact("capacity", "300000", as_of="2024-01-01", source="z"),
+    ])
+    assert [(r.as_of.iso, r.since and r.since.iso) for r in row.readings] == \
+        [("2024-01-01", "2021-10-19"), ("2021-04-09", None)]
+    assert [f.source.key for f in row.readings[0].claims[0].facts] == ["z", "y", "x"]
+    assert row.readings[1].claims[0].value.human == "150,000 vehicles"
+
+
+def test_a_change_in_between_stops_the_folding():
+    row = one_row([fact("capacity", "300000", as_of="2021", source="x"),
+                   fact("capacity", "250000", as_of="2022", source="y"),
+                   fact("capacity", "300000", as_of="2023", source="z")])
+    assert [r.as_of.iso for r in row.readings] == ["2023", "2022", "2021"]
+    assert all(r.since is None for r in row.readings)
