@@ -46,6 +46,14 @@ def run_cli(capsys):
     return run
 
 
+def build_quietly(site: Path, out: Path) -> Path:
+    """Build a site folder (its content/ and site.yaml) into `out`; the build must succeed."""
+    status = main(["--content", str(site / "content"), "--output", str(out),
+                   "--config", str(site / "site.yaml"), "--quiet"])
+    assert status == 0, f"building {site} failed"
+    return out
+
+
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     """Every file below a folder with its bytes and modification time, to prove it untouched."""
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)

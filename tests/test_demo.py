@@ -7,17 +7,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, soup
+from conftest import ROOT, build_quietly, soup
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo content built with the repository's site.yaml."""
-    from generator.cli import main
-    out = tmp_path_factory.mktemp("demo") / "output"
-    assert main(["--content", str(ROOT / "content"), "--output", str(out),
-                 "--config", str(ROOT / "site.yaml"), "-q"]) == 0
-    return out
+    return build_quietly(ROOT, tmp_path_factory.mktemp("demo") / "output")
 
 
 def resolve_link(page: Path, href: str, root: Path) -> tuple[Path, str]:

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import FIXTURES, snapshot, soup
+from conftest import FIXTURES, build_quietly, snapshot, soup
 
 SITE = FIXTURES / "site"
 
@@ -15,11 +15,7 @@ SITE = FIXTURES / "site"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture site, built once for this module."""
-    from generator.cli import main
-    out = tmp_path_factory.mktemp("site") / "output"
-    assert main(["--content", str(SITE / "content"), "--output", str(out),
-                 "--config", str(SITE / "site.yaml"), "--quiet"]) == 0
-    return out
+    return build_quietly(SITE, tmp_path_factory.mktemp("site") / "output")
 
 
 def rows(page, label):
@@ -149,10 +145,7 @@ def test_every_link_is_relative(built):
 
 
 def test_same_input_gives_identical_bytes(built, tmp_path):
-    from generator.cli import main
-    again = tmp_path / "again"
-    assert main(["--content", str(SITE / "content"), "--output", str(again),
-                 "--config", str(SITE / "site.yaml"), "-q"]) == 0
+    again = build_quietly(SITE, tmp_path / "again")
     first = {k: v[0] for k, v in snapshot(built).items()}
     second = {k: v[0] for k, v in snapshot(again).items()}
     assert first == second
