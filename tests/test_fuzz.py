@@ -256,13 +256,8 @@ def build_with(replacements: dict[str, str | bytes]) -> BuildResult | BuildFaile
         root = Path(folder)
         content = root / "content"
         write_files(content, BASE_SITE)
-        for rel, data in replacements.items():
-            path = content / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8", errors="surrogatepass")
+        write_files(content, {rel: data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
+                              for rel, data in replacements.items()})   # as bytes: exactly as generated
         options = BuildOptions(content=content, output=root / "out", config=root / "site.yaml", write=True)
         try:
             result = build_site(options)
