@@ -22,7 +22,13 @@ class Entity:
     slug: str
     aliases: tuple[str, ...]      # other names it goes by (from its profile)
     profile: Profile | None
-    origin: str                   # "path:line" where it was first defined
+    path: str                     # the file that first defined it (its profile, or an article)
+    line: int                     # and the line there
+
+    @property
+    def origin(self) -> str:
+        """Where it was first defined, as `path:line`."""
+        return f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,3 +118,4 @@ class Graph:
     mentions: dict[str, tuple[str, ...]]     # entity id -> article slugs, newest first
     named_in: dict[str, tuple[str, ...]]     # article slug -> entity ids it names
     tags: dict[str, Tag]                     # by slug
+    tags_of: dict[str, tuple[str, ...]]      # article slug -> its tag slugs, in the article's order

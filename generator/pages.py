@@ -9,7 +9,6 @@ from .dates import PartialDate
 from .model import KINDS, DateValue, EntityValue, Fact, Graph, TextValue
 from .properties import BUILTIN
 from .sheets import build_rows
-from .slugs import slugify_name
 from .urls import ARTICLES, HOME, TAGS, article_path, entity_path, index_path, tag_path
 from .views import KIND_LABELS, Link, ViewMaker
 
@@ -79,9 +78,8 @@ def _lookups(graph: Graph) -> _Lookups:
             look.stated_in.setdefault(fact.source.key, []).append(fact)
         if fact.property in ("participant", "place") and isinstance(fact.value, EntityValue):
             look.events_of.setdefault(fact.value.entity_id, []).append(fact.subject)
-    for slug, article in graph.articles.items():
-        tag_slugs = dict.fromkeys(slugify_name(tag.text) for tag in article.tags)
-        look.tags_of[slug] = [Link(graph.tags[s].label, tag_path(s)) for s in tag_slugs if s in graph.tags]
+    for slug, tag_slugs in graph.tags_of.items():
+        look.tags_of[slug] = [Link(graph.tags[s].label, tag_path(s)) for s in tag_slugs]
     return look
 
 

@@ -32,10 +32,11 @@ def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
     facts = resolve_facts(parsed, registry.index, registry.entities, properties, problems)
     articles = _unique_articles(parsed.articles, problems)
     named_in = _named_in(articles, registry.index, facts)
+    tags, tags_of = _tags(articles, problems)
     graph = Graph(
         entities=dict(sorted(registry.entities.items())), articles=articles, facts=facts,
         properties=properties, mentions=_mentions(articles, named_in), named_in=named_in,
-        tags=_tags(articles, problems))
+        tags=tags, tags_of=tags_of)
     return graph, problems
 
 
@@ -60,7 +61,7 @@ class _Registry:
         folded = fold_name(profile.name.text)
         aliases = tuple(dict.fromkeys(a.text for a in profile.aliases if fold_name(a.text) != folded))
         self.entities[entity_id] = Entity(entity_id, profile.kind, profile.name.text, profile.slug,
-                                          aliases, profile, origin)
+                                          aliases, profile, profile.path, profile.name.line)
         for alias in profile.aliases:
             other = self.index.claim(alias.text, entity_id, f"{profile.path}:{alias.line}")
             if other:
@@ -95,7 +96,8 @@ class _Registry:
         if entity_id is None:
             entity_id = f"{kind}:{fold_name(name.text)}"
             origin = f"{path}:{name.line}"
-            self.entities[entity_id] = Entity(entity_id, kind, name.text, slugify_name(name.text), (), None, origin)
+            self.entities[entity_id] = Entity(entity_id, kind, name.text, slugify_name(name.text), (), None,
+                                              path, name.line)
             self.index.claim(name.text, entity_id, origin)
         elif self.entities[entity_id].kind != kind:
             entity = self.entities[entity_id]
@@ -107,17 +109,17 @@ class _Registry:
         """Every entity needs its own URL; names without profiles get a gentle warning."""
         owners: dict[str, Entity] = {}
         for entity in self.entities.values():
-            path, line = entity.origin.rsplit(":", 1)
+            path, line = entity.path, entity.line
             if not entity.slug:
-                self.problems.error(path, int(line), f"cannot make a URL from the name '{entity.name}'; give it a profile with a slug")
+                self.problems.error(path, line, f"cannot make a URL from the name '{entity.name}'; give it a profile with a slug")
                 continue
             url = entity_path(entity.kind, entity.slug)
             if url in owners:
-                self.problems.error(path, int(line), f"two pages want {url}: '{entity.name}' here and "
+                self.problems.error(path, line, f"two pages want {url}: '{entity.name}' here and "
                                     f"'{owners[url].name}' at {owners[url].origin}")
             owners[url] = entity
             if entity.profile is None:
-                self._warn_unprofiled(entity, path, int(line))
+                self._warn_unprofiled(entity, path, line)
 
     def _warn_unprofiled(self, entity: Entity, path: str, line: int) -> None:
         lookalike = self.index.lookalike(entity.name, lambda other: self.entities[other].kind == entity.kind)
@@ -169,20 +171,26 @@ def _mentions(articles: dict[str, Article], named_in: dict[str, tuple[str, ...]]
     return {entity_id: tuple(slugs) for entity_id, slugs in mentions.items()}
 
 
-def _tags(articles: dict[str, Article], problems: Problems) -> dict[str, Tag]:
-    """Tags by slug; spellings that make one slug are one tag, labelled by its commonest spelling."""
+def _tags(articles: dict[str, Article], problems: Problems) -> tuple[dict[str, Tag], dict[str, tuple[str, ...]]]:
+    """Tags by slug (spellings that make one slug are one tag, labelled by its commonest
+    spelling), and each article's tag slugs in its own order."""
     spellings: dict[str, Counter] = {}
     members: dict[str, list[str]] = {}
+    tags_of: dict[str, tuple[str, ...]] = {}
     for slug, article in articles.items():
+        own: dict[str, None] = {}
         for tag in article.tags:
             tag_slug = slugify_name(tag.text)
             if not tag_slug:
                 problems.error(article.path, tag.line, f"cannot make a URL from the tag '{tag.text}'")
                 continue
             spellings.setdefault(tag_slug, Counter())[tag.text] += 1
+            own[tag_slug] = None
             if slug not in members.setdefault(tag_slug, []):
                 members[tag_slug].append(slug)
-    return {s: Tag(s, _commonest(spellings[s]), tuple(members[s])) for s in sorted(spellings)}
+        tags_of[slug] = tuple(own)
+    tags = {s: Tag(s, _commonest(spellings[s]), tuple(members[s])) for s in sorted(spellings)}
+    return tags, tags_of
 
 
 def _commonest(counts: Counter) -> str:
