@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Mapping
 
-from .config import load_config
+import jinja2
+
+from .config import SiteConfig, load_config
 from .errors import BuildFailed, ContentError, Problems, UsageError
 from .markdown import make_markdown
-from .parse import parse_sources
-from .render import make_environment, render_site
+from .parse import ParsedFile, parse_sources
+from .render import Rendered, make_environment, render_site, theme_stamp
 from .resolve import resolve_graph
-from .sources import read_sources
+from .sources import Source, Stamp, read_sources
 from .write import WriteReport, check_output, write_site
 
 
@@ -28,6 +31,24 @@ class BuildOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Memo:
+    """What a build keeps in memory so that the next one redoes only what changed (`serve` uses it)."""
+
+    sources: Mapping[str, tuple[Stamp, Source]]   # content path -> the stamp and source it was read as
+    parsed: Mapping[Source, ParsedFile]            # source -> what parsing it gave
+    markdown: bool                                 # the allow_html setting the sources were parsed with
+    theme: tuple                                   # settings and template stamps the pages were rendered with
+    pages: Mapping[str, Rendered]                  # page path -> the page as rendered
+    written: Mapping[str, bytes]                   # output file -> the bytes written to it
+    env: jinja2.Environment | None = None          # the templates, compiled, while they are unchanged
+
+    def forget(self, rels: set[str], theme_changed: bool = False) -> Memo:
+        """The same memo without these content files (and pages, if a template changed), to be read afresh."""
+        return replace(self, sources={rel: v for rel, v in self.sources.items() if rel not in rels},
+                       pages={} if theme_changed else self.pages, env=None if theme_changed else self.env)
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     """What a successful build did."""
 
@@ -38,30 +59,57 @@ class BuildResult:
     warnings: tuple[ContentError, ...]
     report: WriteReport | None
     seconds: float
+    read: int = 0       # content files read from disk (the others were known unchanged)
+    parsed: int = 0     # content files parsed
+    rendered: int = 0   # pages rendered (the others were unchanged)
+    memo: Memo | None = None          # what the next build can reuse
+    config: SiteConfig | None = None  # the settings the site was built with
 
 
-def build_site(options: BuildOptions) -> BuildResult:
-    """Build the site; raise BuildFailed with every content error, leaving output untouched."""
+def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
+    """Build the site; raise BuildFailed with every content error, leaving output untouched.
+
+    Given the memo of an earlier build of the same folders, only changed files are read and
+    parsed again, and only pages whose context changed are rendered again.
+    """
     started = time.perf_counter()
     check_folders(options)
     problems = Problems()
     config, found = load_config(options.config, options.config_required)
     problems.extend(found)
-    sources, found = read_sources(options.content)
+    memo = _usable(memo, config)
+    sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
-    parsed, found = parse_sources(sources, make_markdown(config.allow_html))
+    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), memo.parsed)
     problems.extend(found)
     graph, found = resolve_graph(parsed)
     problems.extend(found)
     if problems.errors:
         raise BuildFailed(problems.errors, _sorted(problems.warnings))
     try:
-        files = render_site(graph, config, make_environment(config))
+        files, pages = render_site(graph, config, memo.env, memo.pages)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
-    report = write_site(files, options.output) if options.write else None
-    return BuildResult(len(files), len(graph.articles), len(graph.entities), len(graph.facts),
-                       _sorted(problems.warnings), report, time.perf_counter() - started)
+    report = write_site(files, options.output, memo.written) if options.write else None
+    return BuildResult(
+        len(files), len(graph.articles), len(graph.entities), len(graph.facts), _sorted(problems.warnings),
+        report, time.perf_counter() - started,
+        read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
+        parsed=sum(1 for source in parses if source not in memo.parsed),
+        rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
+        memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env),
+        config=config)
+
+
+def _usable(memo: Memo | None, config: SiteConfig) -> Memo:
+    """The parts of an earlier build's memo that still hold under these settings and templates."""
+    theme = theme_stamp(config)
+    if memo is None:
+        return Memo({}, {}, config.allow_html, theme, {}, {}, make_environment(config))
+    parsed = memo.parsed if memo.markdown == config.allow_html else {}
+    if memo.theme != theme or memo.env is None:
+        return Memo(memo.sources, parsed, config.allow_html, theme, {}, memo.written, make_environment(config))
+    return replace(memo, parsed=parsed, markdown=config.allow_html)
 
 
 def check_folders(options: BuildOptions) -> None:

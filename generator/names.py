@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import re
 
 from .markdown import fold_text as fold_name
@@ -51,13 +52,14 @@ class NameIndex:
         own = self._ids.get(key)
         if len(key) < MIN_TYPO_LENGTH:
             return None
-        for variant in sorted(_deletions(key)):
-            for match in sorted(self._deletion_index().get(variant, ())):
-                other = self._ids[match]
-                if other != own and accept(other) and match not in key and key not in match \
-                        and _DIGITS.sub("#", match) != _DIGITS.sub("#", key):
-                    return self._spellings[match]
-        return None
+        index = self._deletion_index()
+        matches = {match for variant in _deletions(key) for match in index.get(variant, ())}
+        matches.discard(key)
+        shape = _shape(key)
+        typos = [match for match in matches
+                 if self._ids[match] != own and match not in key and key not in match
+                 and _shape(match) != shape and accept(self._ids[match])]
+        return self._spellings[min(typos)] if typos else None
 
     def _deletion_index(self) -> dict[str, set[str]]:
         """Each one-letter deletion (and the name itself) -> the names that produce it."""
@@ -67,6 +69,12 @@ class NameIndex:
                 for variant in _deletions(key):
                     self._deletions.setdefault(variant, set()).add(key)
         return self._deletions
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape(key: str) -> str:
+    """A name with its numbers blanked: names of one shape differ only in digits."""
+    return _DIGITS.sub("#", key)
 
 
 def _deletions(key: str) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 
@@ -191,8 +192,14 @@ def _related(graph: Graph) -> dict[str, Counter]:
 
 def _related_links(graph: Graph, views: ViewMaker, counts: Counter) -> tuple:
     by_kind: dict[str, list] = {}
-    for entity_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], graph.entities[kv[0]].name.casefold())):
-        kind = graph.entities[entity_id].kind
-        if len(by_kind.setdefault(kind, [])) < RELATED_PER_KIND:
-            by_kind[kind].append(views.entity_link(entity_id))
+    for kind, ids in _group_by_kind(graph, counts).items():
+        best = heapq.nsmallest(RELATED_PER_KIND, ids, key=lambda i: (-counts[i], graph.entities[i].name.casefold(), i))
+        by_kind[kind] = [views.entity_link(entity_id) for entity_id in best]
     return tuple((KIND_LABELS[k][1], tuple(by_kind[k])) for k in KINDS if k in by_kind)
+
+
+def _group_by_kind(graph: Graph, ids) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for entity_id in ids:
+        groups.setdefault(graph.entities[entity_id].kind, []).append(entity_id)
+    return groups

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Mapping
 
 from markdown_it import MarkdownIt
 
@@ -46,22 +47,51 @@ class Parsed:
     properties: tuple[PropertySpec, ...]
 
 
-def parse_sources(sources: tuple[Source, ...], md: MarkdownIt) -> tuple[Parsed, Problems]:
-    """Parse every source; a file with problems still yields what could be read."""
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """What one source file yields, kept so an unchanged file need not be parsed again."""
+
+    record: Article | Profile | tuple[PropertySpec, ...] | None   # None when the file could not be read at all
+    errors: tuple[ContentError, ...]
+    warnings: tuple[ContentError, ...]
+
+
+def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[Source, ParsedFile] | None = None,
+                  ) -> tuple[Parsed, Problems, dict[Source, ParsedFile]]:
+    """Parse every source (reusing `known` results for unchanged ones); a file with problems still yields what could be read."""
     problems = Problems()
+    known = known or {}
     articles, profiles, properties = [], [], ()
+    results = {}
     for source in sources:
-        try:
-            if source.kind == "properties":
-                properties = parse_properties(source.path, load_meta(source.path, source.text, what="properties.yaml",
-                                                                      problems=problems), problems)
-            elif source.kind == "article":
-                articles.append(parse_article(source, md, problems))
-            else:
-                profiles.append(parse_profile(source, md, problems))
-        except ContentError as error:
-            problems.errors.append(error)
-    return Parsed(tuple(articles), tuple(profiles), properties), problems
+        result = known.get(source) or parse_file(source, md)
+        results[source] = result
+        problems.errors.extend(result.errors)
+        problems.warnings.extend(result.warnings)
+        if source.kind == "properties":
+            properties = result.record or ()
+        elif source.kind == "article" and result.record is not None:
+            articles.append(result.record)
+        elif result.record is not None:
+            profiles.append(result.record)
+    return Parsed(tuple(articles), tuple(profiles), properties), problems, results
+
+
+def parse_file(source: Source, md: MarkdownIt) -> ParsedFile:
+    """Parse one source file of any kind."""
+    problems = Problems()
+    record = None
+    try:
+        if source.kind == "properties":
+            record = parse_properties(source.path, load_meta(source.path, source.text, what="properties.yaml",
+                                                             problems=problems), problems)
+        elif source.kind == "article":
+            record = parse_article(source, md, problems)
+        else:
+            record = parse_profile(source, md, problems)
+    except ContentError as error:
+        problems.errors.append(error)
+    return ParsedFile(record, tuple(problems.errors), tuple(problems.warnings))
 
 
 def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import jinja2
 
@@ -28,18 +30,49 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
-def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment) -> dict[str, bytes]:
-    """Every page and static file of the site, as bytes by output path."""
-    files: dict[str, bytes] = {}
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered page and what it was rendered from, so an unchanged page is not rendered twice."""
+
+    template: str   # the template's name
+    context: dict   # the page's context, compared with the next build's
+    data: bytes     # the page as written
+
+
+def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
+                previous: Mapping[str, Rendered] | None = None) -> tuple[dict[str, bytes], dict[str, Rendered]]:
+    """Every page and static file of the site as bytes by output path, and each page as rendered.
+
+    A page whose template and context equal those in `previous` is taken from there, not rendered;
+    `previous` must come from a build with the same templates and settings (see `theme_stamp`).
+    """
+    previous = previous or {}
+    pages: dict[str, Rendered] = {}
     for page in plan_pages(graph):
+        before = previous.get(page.path)
+        if before is not None and before.template == page.template and before.context == page.context:
+            pages[page.path] = before
+            continue
         try:
             html = env.get_template(page.template).render(
                 page.context, site=config, root=root_prefix(page.path), stylesheet=STYLESHEET, here=page.path)
         except jinja2.TemplateError as error:
             raise template_error(error, page.template) from None
-        files[output_file(page.path)] = html.encode("utf-8")
+        pages[page.path] = Rendered(page.template, page.context, html.encode("utf-8"))
+    files = {output_file(path): rendered.data for path, rendered in pages.items()}
     files.update(static_files(config))
-    return files
+    return files, pages
+
+
+def theme_stamp(config: SiteConfig) -> tuple:
+    """The settings and every template file's stamp: pages rendered under another stamp must be rendered again."""
+    stamps = []
+    for folder in (config.templates, DEFAULT_THEME):
+        if folder and folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                info = path.stat()
+                stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
+    return (config, tuple(stamps))
 
 
 def template_error(error: jinja2.TemplateError, template: str) -> ContentError:

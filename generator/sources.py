@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from .errors import Problems
 
@@ -22,11 +23,20 @@ class Source:
     text: str   # the file's text, line endings normalised to \n
 
 
-def read_sources(content_dir: Path) -> tuple[tuple[Source, ...], Problems]:
-    """Read every article, profile and properties.yaml below `content_dir`, sorted by path."""
+Stamp = tuple[int, int, int]   # a file's (mtime in ns, size, inode): when it differs, the file changed
+
+
+def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | None = None,
+                 ) -> tuple[tuple[Source, ...], Problems, dict[str, tuple[Stamp, Source]]]:
+    """Read every article, profile and properties.yaml below `content_dir`, sorted by path.
+
+    Files whose stamp matches one in `known` (from an earlier read) are not read again. The
+    third value maps each file read cleanly to its stamp and source, for the next call.
+    """
     problems = Problems()
     root = content_dir.resolve()
-    sources = []
+    known = known or {}
+    sources, stamps = [], {}
     for rel in _content_files(content_dir, root, problems):
         kind = _kind_of(rel)
         display = os.path.join(str(content_dir), *rel.split("/"))
@@ -34,29 +44,50 @@ def read_sources(content_dir: Path) -> tuple[tuple[Source, ...], Problems]:
             if rel.endswith(".md"):
                 problems.warn(display, 1, "ignored: Markdown files belong in articles/, companies/, sites/, events/ or people/")
             continue
-        text = _read_text(content_dir / rel, display, problems)
-        if text is not None:
-            sources.append(Source(display, rel, kind, text))
-    return tuple(sources), problems
+        stamp = _stamp(content_dir / rel)
+        if rel in known and known[rel][0] == stamp and stamp is not None:
+            source = known[rel][1]
+        else:
+            text = _read_text(content_dir / rel, display, problems)
+            source = Source(display, rel, kind, text) if text is not None else None
+        if source is not None:
+            sources.append(source)
+            if stamp is not None:
+                stamps[rel] = (stamp, source)
+    return tuple(sources), problems, stamps
+
+
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def _content_files(content_dir: Path, root: Path, problems: Problems) -> list[str]:
     """Relative paths of the files below the folder; links that lead outside it are refused."""
-    found = []
-    for folder, dirs, files in os.walk(content_dir):
-        here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and _inside(here / d, root, problems, content_dir))
-        for name in files:
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            if _inside(here / name, root, problems, content_dir):
-                found.append((here / name).relative_to(content_dir).as_posix())
+    found: list[str] = []
+    _scan(str(content_dir), "", root, problems, found)
     return sorted(found)
 
 
-def _inside(path: Path, root: Path, problems: Problems, content_dir: Path) -> bool:
-    if not path.is_symlink():
-        return True
+def _scan(folder: str, prefix: str, root: Path, problems: Problems, found: list[str]) -> None:
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.startswith(".") or (entry.name.endswith("~") and not entry.is_dir()):
+            continue
+        if entry.is_symlink() and not _inside(Path(entry.path), root, problems):
+            continue
+        if entry.is_dir():
+            _scan(entry.path, f"{prefix}{entry.name}/", root, problems, found)
+        else:
+            found.append(prefix + entry.name)
+
+
+def _inside(path: Path, root: Path, problems: Problems) -> bool:
+    """A symbolic link may be followed only to a file inside the content folder."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError) as error:

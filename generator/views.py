@@ -84,11 +84,16 @@ class ViewMaker:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
+        self._links: dict[str, Link] = {}            # entity id -> its link, made once per build
+        self._items: dict[str, ArticleItem] = {}     # article slug -> its list item, made once per build
 
     def entity_link(self, entity_id: str, note: str = "") -> Link:
         """A link to an entity's fact sheet."""
-        entity = self.graph.entities[entity_id]
-        return Link(entity.name, entity_path(entity.kind, entity.slug), note)
+        link = self._links.get(entity_id)
+        if link is None:
+            entity = self.graph.entities[entity_id]
+            link = self._links[entity_id] = Link(entity.name, entity_path(entity.kind, entity.slug))
+        return Link(link.text, link.path, note) if note else link
 
     def value(self, value: Value) -> Link:
         """A value as people read it; entities link to their sheets."""
@@ -132,5 +137,9 @@ class ViewMaker:
 
     def article_item(self, article: Article) -> ArticleItem:
         """An article as a line in a list."""
-        return ArticleItem(article.title, article_path(article.slug), article.date.human, article.date.iso,
-                           article.source.name if article.source else "", article.summary)
+        item = self._items.get(article.slug)
+        if item is None:
+            item = self._items[article.slug] = ArticleItem(
+                article.title, article_path(article.slug), article.date.human, article.date.iso,
+                article.source.name if article.source else "", article.summary)
+        return item

@@ -12,6 +12,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from .errors import UsageError
 
@@ -43,35 +44,46 @@ def check_output(output: Path) -> None:
                           "empty it or choose another with --output")
 
 
-def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
-    """Make `output` hold exactly `files`, rewriting only what changed."""
+def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes] | None = None) -> WriteReport:
+    """Make `output` hold exactly `files`, rewriting only what changed.
+
+    `known` holds what an earlier write of this process put there: a file that is to get the same
+    bytes again and still has their size is taken as unchanged without reading it back.
+    """
     check_output(output)
-    targets = {rel: _target(output, rel) for rel in files}
-    changed = [rel for rel in sorted(files) if not _same(targets[rel], files[rel])]
-    stale = sorted(set(_existing(output)) - files.keys())
-    if changed or stale:
+    known = known or {}
+    root = str(output)
+    changed = [rel for rel in sorted(files) if not _same(_target(root, rel), files[rel], known.get(rel))]
+    existing, empty = _existing(root)
+    stale = sorted(set(existing) - files.keys())
+    if changed or stale or empty:
         output.mkdir(parents=True, exist_ok=True)
         if not (output / MARKER).exists():
             (output / MARKER).write_bytes(MARKER_TEXT)
-        _publish(output, {targets[rel]: files[rel] for rel in changed})
+        _publish(output, {Path(_target(root, rel)): files[rel] for rel in changed})
         for path in (output / rel for rel in stale):
             if path.is_file() or path.is_symlink():   # not if a new folder took its place
                 path.unlink()
-        _remove_empty_folders(output)
+        _remove_empty_folders(output, stale, empty)
     return WriteReport(len(changed), len(files) - len(changed), len(stale))
 
 
-def _target(output: Path, rel: str) -> Path:
+def _target(root: str, rel: str) -> str:
     """The file for an output path; anything that would leave the folder is refused."""
     parts = rel.split("/")
     if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
         raise OutputError(f"refusing to write '{rel}': it would leave the output folder")
-    return output.joinpath(*parts)
+    return os.path.join(root, *parts)
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _same(path: str, data: bytes, known: bytes | None) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        if known == data:
+            return True
+        with open(path, "rb") as file:
+            return file.read() == data
     except OSError:
         return False
 
@@ -107,23 +119,34 @@ def _make_room(output: Path, target: Path) -> None:
         shutil.rmtree(target)
 
 
-def _existing(output: Path) -> list[str]:
-    """Output paths of the files already there, hidden names left out."""
-    found = []
-    if not output.is_dir():
-        return found
-    for folder, dirs, files in os.walk(output):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel = Path(folder).relative_to(output).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        found += [prefix + name for name in files if not name.startswith(".")]
-    return found
+def _existing(root: str) -> tuple[list[str], list[str]]:
+    """Output paths of the files already there, and of the folders found empty; hidden names left out."""
+    files: list[str] = []
+    empty: list[str] = []
+    if os.path.isdir(root):
+        _walk(root, "", files, empty)
+    return files, empty
 
 
-def _remove_empty_folders(output: Path) -> None:
-    """Remove folders left empty, never looking inside hidden ones."""
-    for folder, dirs, files in os.walk(output, topdown=False):
-        path = Path(folder)
-        hidden = any(part.startswith(".") for part in path.relative_to(output).parts)
-        if path != output and not hidden and not any(path.iterdir()):
+def _walk(folder: str, prefix: str, files: list[str], empty: list[str]) -> None:
+    with os.scandir(folder) as scan:
+        entries = list(scan)
+    if not entries and prefix:
+        empty.append(prefix.rstrip("/"))
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, f"{prefix}{entry.name}/", files, empty)
+        else:
+            files.append(prefix + entry.name)
+
+
+def _remove_empty_folders(output: Path, removed: list[str], empty: list[str]) -> None:
+    """Remove the empty folders, and those that removing files left empty, with their emptied parents; deepest first."""
+    folders = {parent for rel in removed for parent in Path(rel).parents if parent.parts}
+    folders |= {folder for rel in empty for folder in (Path(rel), *Path(rel).parents) if folder.parts}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        path = output / folder
+        if path.is_dir() and not path.is_symlink() and not any(path.iterdir()):
             path.rmdir()

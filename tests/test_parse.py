@@ -23,12 +23,12 @@ def source(rel: str, text: str) -> Source:
 
 def parse(files: dict[str, str], allow_html: bool = False):
     sources = tuple(source(rel, text) for rel, text in sorted(files.items()))
-    return parse_sources(sources, make_markdown(allow_html))
+    return parse_sources(sources, make_markdown(allow_html))[:2]
 
 
 def article(front: str, body: str = "Body text.\n", name: str = "articles/story.md", allow_html: bool = False):
     text = "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + textwrap.dedent(body)
-    parsed, problems = parse_sources((Source(f"content/{name}", name, "article", text),), make_markdown(allow_html))
+    parsed, problems, _ = parse_sources((Source(f"content/{name}", name, "article", text),), make_markdown(allow_html))
     return (parsed.articles[0] if parsed.articles else None), problems
 
 

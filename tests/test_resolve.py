@@ -31,7 +31,7 @@ def art(front: str, body: str = "Body.\n") -> str:
 
 def resolve(files: dict[str, str]):
     sources = tuple(source(rel, text) for rel, text in sorted(files.items()))
-    parsed, parse_problems = parse_sources(sources, make_markdown(False))
+    parsed, parse_problems, _ = parse_sources(sources, make_markdown(False))
     assert not parse_problems.errors, [str(e) for e in parse_problems.errors]
     graph, problems = resolve_graph(parsed)
     return graph, problems

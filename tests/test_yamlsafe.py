@@ -308,7 +308,7 @@ def test_read_sources_normalises_line_endings_and_strips_bom(tmp_path):
         "articles/crlf.md": b"\xef\xbb\xbf---\r\ntitle: x\r\n---\r\nbody\r\n",
         "articles/cr.md": b"---\rtitle: y\r---\rbody\r",
     })
-    sources, problems = read_sources(content)
+    sources, problems, _ = read_sources(content)
     texts = {s.rel: s.text for s in sources}
     assert texts["articles/crlf.md"] == "---\ntitle: x\n---\nbody\n"
     assert texts["articles/cr.md"] == "---\ntitle: y\n---\nbody\n"
@@ -320,7 +320,7 @@ def test_read_sources_kinds_and_order(tmp_path):
         "articles/b.md": "x", "articles/2024/a.md": "x", "companies/acme.md": "x", "sites/s.md": "x",
         "events/e.md": "x", "people/p.md": "x", "properties.yaml": "a: b",
     })
-    sources, problems = read_sources(content)
+    sources, problems, _ = read_sources(content)
     assert [(s.rel, s.kind) for s in sources] == [
         ("articles/2024/a.md", "article"), ("articles/b.md", "article"), ("companies/acme.md", "company"),
         ("events/e.md", "event"), ("people/p.md", "person"), ("properties.yaml", "properties"),
@@ -334,7 +334,7 @@ def test_read_sources_refuses_non_utf8_with_its_line(tmp_path):
     content = write_files(tmp_path / "content", {
         "articles/latin1.md": "---\ntitle: Caf\xe9\n---\n".encode("latin-1"),
     })
-    sources, problems = read_sources(content)
+    sources, problems, _ = read_sources(content)
     assert sources == ()
     [error] = problems.errors
     assert error.line == 2
@@ -349,7 +349,7 @@ def test_read_sources_refuses_non_utf8_with_its_line(tmp_path):
 ])
 def test_read_sources_non_utf8_line_with_any_line_ending(tmp_path, data, line):
     content = write_files(tmp_path / "content", {"articles/bad.md": data})
-    _, problems = read_sources(content)
+    _, problems, _ = read_sources(content)
     [error] = problems.errors
     assert error.line == line
 
@@ -362,7 +362,7 @@ def test_read_sources_ignores_hidden_files_and_editor_backups(tmp_path):
         "articles/.git/config.md": "x",
         ".hidden/articles/x.md": "x",
     })
-    sources, problems = read_sources(content)
+    sources, problems, _ = read_sources(content)
     assert [s.rel for s in sources] == ["articles/real.md"]
     assert not problems.errors and not problems.warnings
 
@@ -376,7 +376,7 @@ def test_read_sources_warns_about_markdown_outside_known_folders(tmp_path):
         "notes/picture.png": b"\x89PNG",
         "articles/notes.txt": "x",
     })
-    sources, problems = read_sources(content)
+    sources, problems, _ = read_sources(content)
     assert [s.rel for s in sources] == ["articles/real.md"]
     warned = sorted(Path(w.path).relative_to(content).as_posix() for w in problems.warnings)
     assert warned == ["articles.md", "notes/todo.md", "readme.md"]
@@ -388,7 +388,7 @@ def test_read_sources_refuses_links_leading_outside(tmp_path):
     outside = write_files(tmp_path / "outside", {"secret.md": "---\ntitle: s\n---\n"})
     content = write_files(tmp_path / "content", {"articles/real.md": "x"})
     (content / "articles" / "leak.md").symlink_to(outside / "secret.md")
-    sources, problems = read_sources(content)
+    sources, problems, _ = read_sources(content)
     assert [s.rel for s in sources] == ["articles/real.md"]
     assert len(problems.errors) == 1
     assert "outside the content folder" in problems.errors[0].message

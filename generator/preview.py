@@ -1,0 +1,93 @@
+"""The rebuild side of `serve`: incremental rebuilds after saves, and the error state they leave.
+
+A `Previewer` keeps the memo of the last good build. Each rebuild forgets the files a
+watcher reported, rebuilds, and returns an `Outcome`: what changed, and the errors to show
+(the last good pages stay in place while the content is broken).
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .build import BuildOptions, BuildResult, Memo, build_site
+from .errors import BuildFailed, ContentError, UsageError
+from .render import DEFAULT_THEME
+from .write import OutputError
+
+QUIET_SECONDS = 0.05    # a burst of saves is over when nothing new came for this long
+LONGEST_BURST = 1.0     # ... or when it has gone on this long
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one preview rebuild did."""
+
+    errors: tuple[str, ...]              # `path:line: message` lines; empty when the build succeeded
+    warnings: tuple[ContentError, ...]   # warnings of the build
+    result: BuildResult | None           # the build's report when it succeeded
+    changed: bool                        # whether the browser should reload (files or errors changed)
+    seconds: float                       # how long the rebuild took
+
+
+class Previewer:
+    """Rebuilds one site again and again, redoing only what the changed files require."""
+
+    def __init__(self, options: BuildOptions, templates: Path | None = None) -> None:
+        self.options = options
+        self.templates = templates        # the site's own template folder, if any
+        self.memo: Memo | None = None     # the last good build's memo
+        self.errors: tuple[str, ...] = ()  # the errors now shown
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> Outcome:
+        """Build again after `changed` files were saved; never raises for bad content."""
+        started = time.perf_counter()
+        memo = self._forget(self.memo, [Path(p) for p in changed])
+        try:
+            result = build_site(self.options, memo)
+        except BuildFailed as failed:
+            return self._failed(tuple(str(e) for e in failed.errors), tuple(failed.warnings), started)
+        except (UsageError, OutputError) as error:
+            return self._failed((f"error: {error}",), (), started)
+        self.memo, self.templates = result.memo, result.config.templates
+        was_broken, self.errors = bool(self.errors), ()
+        report = result.report
+        changed_files = report is not None and (report.written or report.removed)
+        return Outcome((), result.warnings, result, bool(changed_files or was_broken), time.perf_counter() - started)
+
+    def watched(self) -> list[Path]:
+        """The folders a watcher must watch: the content and every template folder."""
+        return [p for p in (self.options.content, self.templates, DEFAULT_THEME) if p is not None]
+
+    def _failed(self, errors: tuple[str, ...], warnings: tuple, started: float) -> Outcome:
+        changed, self.errors = errors != self.errors, errors
+        return Outcome(errors, warnings, None, changed, time.perf_counter() - started)
+
+    def _forget(self, memo: Memo | None, changed: list[Path]) -> Memo | None:
+        """The memo without what the changed files may have changed."""
+        if memo is None or not changed:
+            return memo
+        content = self.options.content.resolve()
+        themes = [p.resolve() for p in (self.templates, DEFAULT_THEME) if p is not None]
+        rels = {path.resolve().relative_to(content).as_posix() for path in changed if _below(path, content)}
+        theme_changed = any(_below(path, theme) for path in changed for theme in themes)
+        return memo.forget(rels, theme_changed)
+
+
+def _below(path: Path, folder: Path) -> bool:
+    return folder in path.resolve().parents
+
+
+def next_batch(changes: queue.Queue, quiet: float = QUIET_SECONDS, longest: float = LONGEST_BURST) -> set[Path]:
+    """Wait for a change, then gather the rest of its burst, so that a burst gives one rebuild."""
+    batch = set(changes.get())
+    deadline = time.monotonic() + longest
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            batch |= changes.get(timeout=min(quiet, left))
+        except queue.Empty:
+            break
+    return batch

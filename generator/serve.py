@@ -1,0 +1,112 @@
+"""`python build.py serve`: build, serve the output with live reload, rebuild on every save.
+
+Three threads: the Tornado event loop serves pages (main thread); watchfiles threads report
+saves; one builder thread turns each burst of saves into one incremental rebuild, then has
+the loop tell the open pages to reload. Bad content never stops the server: its errors are
+printed and shown on every page above the last good build.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import queue
+import sys
+import threading
+import webbrowser
+
+from tornado import netutil
+from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop
+
+from .build import BuildOptions, check_folders
+from .errors import UsageError
+from .preview import Outcome, Previewer, next_batch
+from .report import print_errors, print_warnings
+from .server import Preview, allowed_hosts, make_app, send_reload
+from .watch import start_watching
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serve(options: BuildOptions, host: str, port: int, open_browser: bool = False, verbose: bool = False,
+          quiet: bool = False) -> int:
+    """Run the preview until Ctrl-C; returns the exit status."""
+    check_folders(options)
+    sockets = _bind(host, port)
+    port = sockets[0].getsockname()[1]
+    previewer = Previewer(options)
+    outcome = previewer.rebuild()
+    _report(outcome, None, None if quiet else verbose)
+    preview = Preview(os.path.realpath(options.output), allowed_hosts(host, port), port, outcome.errors)
+    server = HTTPServer(make_app(preview, host))
+    server.add_sockets(sockets)
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    if host not in LOOPBACK:
+        print(f"warning: serving on {host}: anyone who can reach this machine on port {port} can read the preview",
+              file=sys.stderr)
+    print(f"Serving {options.output}/ at {url} (Ctrl-C to stop)", flush=True)
+    if open_browser:
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    stop = threading.Event()
+    changes: queue.Queue = queue.Queue()
+    loop = IOLoop.current()
+    start_watching(previewer.watched(), options.config, options.output, changes, stop)
+    builder = threading.Thread(target=_rebuild_forever, args=(previewer, preview, changes, stop, loop, outcome, None if quiet else verbose),
+                               name="factsheet-build", daemon=True)
+    builder.start()
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    stop.set()
+    changes.put(set())           # wake the builder so that it sees `stop`
+    builder.join(timeout=10)
+    server.stop()
+    print("\nStopped.", flush=True)
+    return 0
+
+
+def _bind(host: str, port: int) -> list:
+    """Listening sockets; a busy or forbidden port is a usage error, not a traceback."""
+    try:
+        return netutil.bind_sockets(port, address=host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use; stop the other server or choose "
+                             "another port with --port (--port 0 picks a free one)") from None
+        if error.errno == errno.EACCES:
+            raise UsageError(f"not allowed to listen on port {port}; choose a port above 1023 with --port") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    except (UnicodeError, ValueError) as error:   # a malformed --host
+        raise UsageError(f"cannot listen on '{host}': {error}") from None
+
+
+def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queue, stop: threading.Event,
+                     loop: IOLoop, last: Outcome, verbose: bool | None) -> None:
+    """Turn each burst of saves into one rebuild; have the loop reload the pages when something changed."""
+    while not stop.is_set():
+        batch = next_batch(changes)
+        if stop.is_set():
+            return
+        outcome = previewer.rebuild(batch)
+        preview.errors = outcome.errors
+        _report(outcome, last, verbose, batch)
+        if outcome.changed:
+            loop.add_callback(send_reload)
+        last = outcome
+
+
+def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch: set = frozenset()) -> None:
+    """Print what a rebuild did: new warnings (unless `verbose` is None: quiet), the errors, or a summary."""
+    seen = {str(w) for w in last.warnings} if last else set()
+    if verbose is not None:
+        print_warnings([w for w in outcome.warnings if str(w) not in seen], verbose)
+    names = ", ".join(sorted(path.name for path in batch)[:3]) + (" ..." if len(batch) > 3 else "")
+    because = f" after {names} changed" if batch else ""
+    if outcome.errors:
+        print_errors(outcome.errors, f"the preview shows the last good build{because}")
+    elif outcome.result is not None:
+        report, result = outcome.result.report, outcome.result
+        print(f"{'Rebuilt' if last else 'Built'} in {outcome.seconds:.2f} s{because}: {result.parsed} files parsed, "
+              f"{result.rendered} pages rendered, {report.written} written, {report.removed} removed.", flush=True)
