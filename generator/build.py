@@ -12,6 +12,7 @@ from .markdown import make_markdown
 from .parse import parse_sources
 from .render import make_environment, render_site
 from .resolve import resolve_graph
+from .search import search_files
 from .sources import read_sources
 from .write import WriteReport, check_output, write_site
 
@@ -59,6 +60,10 @@ def build_site(options: BuildOptions) -> BuildResult:
         files = render_site(graph, config, make_environment(config))
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
+    if options.write:
+        search, found = search_files(files, config)
+        files.update(search)
+        problems.extend(found)
     report = write_site(files, options.output) if options.write else None
     return BuildResult(len(files), len(graph.articles), len(graph.entities), len(graph.facts),
                        _sorted(problems.warnings), report, time.perf_counter() - started)

@@ -9,8 +9,13 @@ import jinja2
 from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
-from .pages import plan_pages
-from .urls import ARTICLES, STYLESHEET, TAGS, index_path, output_file, root_prefix
+from .exports import export_files
+from .feeds import plan_feeds
+from .pages import Page, plan_pages
+from .publish import Publisher
+from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
+                   output_file)
+from .webfiles import plan_web_files, site_pages
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
@@ -24,22 +29,39 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
-    env.globals["nav"] = NAV
+    env.globals.update(nav=NAV, search_page=SEARCH, site_feed=FEED, facts_csv=f"{DATA}facts.csv",
+                       search_script=SEARCH_SCRIPT, pagefind=PAGEFIND)
+    pretty = config.pretty_urls
+
+    @jinja2.pass_context
+    def url(context, path: str) -> str:
+        """A link from the page being rendered to a root-relative `path`: `{{ item.path|url }}`."""
+        return (context["root"] + href(path, pretty)) or "./"
+
+    env.filters["url"] = url
     return env
 
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment) -> dict[str, bytes]:
-    """Every page and static file of the site, as bytes by output path."""
+    """Every page, feed, web file, data export and static file of the site, as bytes by output path."""
+    pages = plan_pages(graph) + site_pages()
+    publisher = Publisher(graph, config)
     files: dict[str, bytes] = {}
-    for page in plan_pages(graph):
-        try:
-            html = env.get_template(page.template).render(
-                page.context, site=config, root=root_prefix(page.path), stylesheet=STYLESHEET, here=page.path)
-        except jinja2.TemplateError as error:
-            raise template_error(error, page.template) from None
-        files[output_file(page.path)] = html.encode("utf-8")
+    for page in [*pages, *plan_feeds(graph, config), *plan_web_files(pages, config)]:
+        files[output_file(page.path)] = render_page(env, page, config, publisher.extras(page))
     files.update(static_files(config))
+    files.update(export_files(graph, config))
     return files
+
+
+def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, extras: dict) -> bytes:
+    """One page through its template, with the site and its web extras (`root`, the prefix of its links)."""
+    try:
+        text = env.get_template(page.template).render(
+            {**page.context, **extras}, site=config, stylesheet=STYLESHEET, here=page.path)
+    except jinja2.TemplateError as error:
+        raise template_error(error, page.template) from None
+    return text.encode("utf-8")
 
 
 def template_error(error: jinja2.TemplateError, template: str) -> ContentError:
