@@ -51,7 +51,7 @@ def load_config(path: Path, required: bool) -> tuple[SiteConfig, Problems]:
     defaults = SiteConfig()
     base_url = _base_url(read)
     if not base_url:
-        problems.warn(str(path), read.line("base_url"), NO_BASE_URL, "no-base-url")
+        problems.warn(str(path), meta.key_lines.get("base_url", 1), NO_BASE_URL, "no-base-url")
     return SiteConfig(
         title=read.text("title") or defaults.title, base_url=base_url,
         language=read.text("language") or defaults.language, description=read.text("description") or "",

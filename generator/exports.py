@@ -74,9 +74,18 @@ def to_csv(rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def to_json(data) -> bytes:
-    """Indented UTF-8 JSON with a final newline, keys in a fixed order."""
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def to_json(data: list | dict) -> bytes:
+    """UTF-8 JSON with one record per line inside lists: readable, diff-friendly and fast to write."""
+    return (_json(data) + "\n").encode("utf-8")
+
+
+def _json(data) -> str:
+    if isinstance(data, list):
+        return "[\n" + ",\n".join(_json(item) for item in data) + "\n]" if data else "[]"
+    if isinstance(data, dict) and any(isinstance(value, list) and value and isinstance(value[0], dict)
+                                      for value in data.values()):
+        return "{\n" + ",\n".join(f"{json.dumps(key)}: {_json(value)}" for key, value in data.items()) + "\n}"
+    return json.dumps(data, ensure_ascii=False)
 
 
 def defuse(text: str) -> str:
