@@ -8,6 +8,7 @@ the feed file, which Atom allows but some readers handle poorly (the build warns
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .config import SiteConfig
@@ -16,29 +17,33 @@ from .pages import Page
 from .records import Article
 from .urls import HOME, absolute, article_path, entity_path, feed_path, relative
 
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
     """One article in a feed."""
 
-    id: str
+    id: str             # the article's address, or a urn: name without base_url
     title: str
-    link: str
-    published: str      # RFC 3339
-    summary: str
-    author: str
+    link: str           # absolute with base_url, else relative to the feed file
+    published: str      # the article's day, RFC 3339
+    summary: str        # the article's summary; may be empty
+    author: str         # the story's author or outlet, else the site's author or title
 
 
 @dataclass(frozen=True, slots=True)
 class Feed:
     """An Atom feed: its identity, links and entries, newest first."""
 
-    id: str
+    id: str             # the address of the page it follows, or a urn: name
     title: str
-    self_link: str
-    page_link: str
-    updated: str
-    entries: tuple[FeedEntry, ...]
+    self_link: str      # where the feed itself is
+    page_link: str      # the page it follows (home or a fact sheet)
+    updated: str        # the newest entry's date, never the build time
+    subtitle: str       # the site's description
+    author: str         # the site's author, else its title
+    entries: tuple[FeedEntry, ...]   # newest first
 
 
 def plan_feeds(graph: Graph, config: SiteConfig) -> list[Page]:
@@ -64,8 +69,9 @@ def _feed(graph: Graph, config: SiteConfig, page_path: str, title: str, slugs: t
     link = _linker(config, path)
     articles = [graph.articles[slug] for slug in slugs]
     entries = tuple(_entry(config, article, link) for article in articles)
-    feed = Feed(id=_id(config, page_path), title=title, self_link=link(path), page_link=link(page_path),
-                updated=max(entry.published for entry in entries), entries=entries)
+    feed = Feed(id=_id(config, page_path), title=xml_text(title), self_link=link(path), page_link=link(page_path),
+                updated=max(entry.published for entry in entries), subtitle=xml_text(config.description),
+                author=xml_text(config.author or config.title), entries=entries)
     return Page(path, "feed.xml", {"title": title, "feed": feed})
 
 
@@ -73,8 +79,13 @@ def _entry(config: SiteConfig, article: Article, link) -> FeedEntry:
     path = article_path(article.slug)
     source = article.source
     author = (source.author or source.name) if source else ""
-    return FeedEntry(_id(config, path), article.title, link(path), _timestamp(article), article.summary,
-                     author or config.author or config.title)
+    return FeedEntry(_id(config, path), xml_text(article.title), link(path), _timestamp(article),
+                     xml_text(article.summary), xml_text(author or config.author or config.title))
+
+
+def xml_text(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (control characters, lone surrogates)."""
+    return _NOT_XML.sub("", text)
 
 
 def _linker(config: SiteConfig, from_path: str):

@@ -420,3 +420,18 @@ def test_pretty_urls_drop_index_html(tmp_path, run_cli):
     assert "../../sites/rivertown/" in hrefs and "../../index.html" not in hrefs
     assert not [h for h in hrefs if h.endswith("index.html")]
     assert page.find("a", class_="site-title")["href"] == "../../"
+
+
+def test_feeds_stay_well_formed_xml_whatever_the_titles_hold(tmp_path, run_cli):
+    write_files(tmp_path / "content", {"articles/odd.md": (
+        '---\ntitle: "Acme \\x01 <b>bold</b> & \\u0007 co"\ndate: 2024-01-02\nsummary: "a \\x0b b"\n'
+        "companies: [Acme]\n---\nText.\n")})
+    out = tmp_path / "out"
+    run = run_cli("--content", tmp_path / "content", "--output", out, "-q")
+    assert run.status == 0, run.err
+    for path in (out / "feed.xml", out / "companies/acme/feed.xml"):
+        root = ET.parse(path).getroot()
+        entry = root.find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}title").text == "Acme  <b>bold</b> &  co"
+        assert entry.find(f"{ATOM}summary").text == "a  b"
+        assert not feedparser.parse(path.read_bytes()).bozo
