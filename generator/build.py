@@ -15,6 +15,7 @@ from .markdown import make_markdown
 from .parse import ParsedFile, parse_sources
 from .render import Rendered, make_environment, render_site, theme_stamp
 from .resolve import resolve_graph
+from .search import SearchIndex, search_files
 from .sources import Source, Stamp, read_sources
 from .write import WriteReport, check_output, write_site
 
@@ -28,6 +29,7 @@ class BuildOptions:
     config: Path
     config_required: bool = False   # True when --config named the file
     write: bool = True              # False for `check`
+    search: bool = True             # False keeps the last search index as it is (`serve` re-indexes when idle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Memo:
     pages: Mapping[str, Rendered]                  # page path -> the page as rendered
     written: Mapping[str, bytes]                   # output file -> the bytes written to it
     env: jinja2.Environment | None = None          # the templates, compiled, while they are unchanged
+    search: SearchIndex | None = None              # the last search index and the digest of what it indexed
 
     def forget(self, rels: set[str], theme_changed: bool = False) -> Memo:
         """The same memo without these content files (and pages, if a template changed), to be read afresh."""
@@ -90,6 +93,11 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
         files, pages = render_site(graph, config, memo.env, memo.pages)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
+    search = memo.search
+    if options.write and (options.search or search is None):
+        search, found = search_files(files, config, memo.search)
+        problems.extend(found)
+    files.update(search.files if options.write and search else {})
     report = write_site(files, options.output, memo.written) if options.write else None
     return BuildResult(
         len(files), len(graph.articles), len(graph.entities), len(graph.facts), _sorted(problems.warnings),
@@ -97,7 +105,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
         read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
         parsed=sum(1 for source in parses if source not in memo.parsed),
         rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
-        memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env),
+        memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
+                  search),
         config=config)
 
 
@@ -108,7 +117,8 @@ def _usable(memo: Memo | None, config: SiteConfig) -> Memo:
         return Memo({}, {}, config.allow_html, theme, {}, {}, make_environment(config))
     parsed = memo.parsed if memo.markdown == config.allow_html else {}
     if memo.theme != theme or memo.env is None:
-        return Memo(memo.sources, parsed, config.allow_html, theme, {}, memo.written, make_environment(config))
+        return replace(memo, parsed=parsed, markdown=config.allow_html, theme=theme, pages={},
+                       env=make_environment(config))
     return replace(memo, parsed=parsed, markdown=config.allow_html)
 
 

@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:   # Ctrl-C before the preview was up, or during a build
+        print("\nStopped.", file=sys.stderr)
+        return 130
     if not args.quiet:
         print_warnings(result.warnings, args.verbose)
     print(summary(result, args.command, args.output))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -41,18 +41,24 @@ class Previewer:
         self.templates = templates        # the site's own template folder, if any
         self.memo: Memo | None = None     # the last good build's memo
         self.errors: tuple[str, ...] = ()  # the errors now shown
+        self.search_is_stale = False       # whether the last good build kept an older search index
 
-    def rebuild(self, changed: Iterable[Path] = ()) -> Outcome:
-        """Build again after `changed` files were saved; never raises for bad content."""
+    def rebuild(self, changed: Iterable[Path] = (), search: bool = True) -> Outcome:
+        """Build again after `changed` files were saved; never raises for bad content.
+
+        With `search` False the last search index is kept as it is, so that a save is shown
+        at once; `search_is_stale` then says that `rebuild()` should run when all is quiet.
+        """
         started = time.perf_counter()
         memo = self._forget(self.memo, [Path(p) for p in changed])
         try:
-            result = build_site(self.options, memo)
+            result = build_site(replace(self.options, search=search), memo)
         except BuildFailed as failed:
             return self._failed(tuple(str(e) for e in failed.errors), tuple(failed.warnings), started)
         except (UsageError, OutputError) as error:
             return self._failed((f"error: {error}",), (), started)
         self.memo, self.templates = result.memo, result.config.templates
+        self.search_is_stale = not search
         was_broken, self.errors = bool(self.errors), ()
         report = result.report
         changed_files = report is not None and (report.written or report.removed)
@@ -64,6 +70,7 @@ class Previewer:
 
     def _failed(self, errors: tuple[str, ...], warnings: tuple, started: float) -> Outcome:
         changed, self.errors = errors != self.errors, errors
+        self.search_is_stale = False   # nothing to index until the content builds again
         return Outcome(errors, warnings, None, changed, time.perf_counter() - started)
 
     def _forget(self, memo: Memo | None, changed: list[Path]) -> Memo | None:
@@ -81,9 +88,10 @@ def _below(path: Path, folder: Path) -> bool:
     return folder in path.resolve().parents
 
 
-def next_batch(changes: queue.Queue, quiet: float = QUIET_SECONDS, longest: float = LONGEST_BURST) -> set[Path]:
-    """Wait for a change, then gather the rest of its burst, so that a burst gives one rebuild."""
-    batch = set(changes.get())
+def next_batch(changes: queue.Queue, quiet: float = QUIET_SECONDS, longest: float = LONGEST_BURST,
+               wait: float | None = None) -> set[Path]:
+    """Wait for a change (at most `wait` seconds, else raise queue.Empty), then gather the rest of its burst."""
+    batch = set(changes.get(timeout=wait))
     deadline = time.monotonic() + longest
     while (left := deadline - time.monotonic()) > 0:
         try:

@@ -11,8 +11,13 @@ import jinja2
 from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
-from .pages import plan_pages
-from .urls import ARTICLES, STYLESHEET, TAGS, index_path, output_file, root_prefix
+from .exports import export_files
+from .feeds import plan_feeds
+from .pages import Page, plan_pages
+from .publish import Publisher
+from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
+                   output_file)
+from .webfiles import plan_web_files, site_pages
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
@@ -26,7 +31,16 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
-    env.globals["nav"] = NAV
+    env.globals.update(nav=NAV, search_page=SEARCH, site_feed=FEED, facts_csv=f"{DATA}facts.csv",
+                       search_script=SEARCH_SCRIPT, pagefind=PAGEFIND)
+    pretty = config.pretty_urls
+
+    @jinja2.pass_context
+    def url(context, path: str) -> str:
+        """A link from the page being rendered to a root-relative `path`: `{{ item.path|url }}`."""
+        return (context["root"] + href(path, pretty)) or "./"
+
+    env.filters["url"] = url
     return env
 
 
@@ -35,33 +49,32 @@ class Rendered:
     """A rendered page and what it was rendered from, so an unchanged page is not rendered twice."""
 
     template: str   # the template's name
-    context: dict   # the page's context, compared with the next build's
+    context: dict   # the page's context with its web extras, compared with the next build's
     data: bytes     # the page as written
 
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                 previous: Mapping[str, Rendered] | None = None) -> tuple[dict[str, bytes], dict[str, Rendered]]:
-    """Every page and static file of the site as bytes by output path, and each page as rendered.
+    """Every page, feed, web file, data export and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
     `previous` must come from a build with the same templates and settings (see `theme_stamp`).
     """
     previous = previous or {}
-    pages: dict[str, Rendered] = {}
-    for page in plan_pages(graph):
+    pages = plan_pages(graph) + site_pages()
+    publisher = Publisher(graph, config)
+    rendered: dict[str, Rendered] = {}
+    for page in [*pages, *plan_feeds(graph, config), *plan_web_files(pages, config)]:
+        context = {**page.context, **publisher.extras(page)}
         before = previous.get(page.path)
-        if before is not None and before.template == page.template and before.context == page.context:
-            pages[page.path] = before
-            continue
-        try:
-            html = env.get_template(page.template).render(
-                page.context, site=config, root=root_prefix(page.path), stylesheet=STYLESHEET, here=page.path)
-        except jinja2.TemplateError as error:
-            raise template_error(error, page.template) from None
-        pages[page.path] = Rendered(page.template, page.context, html.encode("utf-8"))
-    files = {output_file(path): rendered.data for path, rendered in pages.items()}
+        if before is not None and before.template == page.template and before.context == context:
+            rendered[page.path] = before
+        else:
+            rendered[page.path] = Rendered(page.template, context, render_page(env, page, config, context))
+    files = {output_file(path): page.data for path, page in rendered.items()}
     files.update(static_files(config))
-    return files, pages
+    files.update(export_files(graph, config))
+    return files, rendered
 
 
 def theme_stamp(config: SiteConfig) -> tuple:
@@ -73,6 +86,15 @@ def theme_stamp(config: SiteConfig) -> tuple:
                 info = path.stat()
                 stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
     return (config, tuple(stamps))
+
+
+def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:
+    """One page through its template, with its context and web extras (`root`, the prefix of its links)."""
+    try:
+        text = env.get_template(page.template).render(context, site=config, stylesheet=STYLESHEET, here=page.path)
+    except jinja2.TemplateError as error:
+        raise template_error(error, page.template) from None
+    return text.encode("utf-8")
 
 
 def template_error(error: jinja2.TemplateError, template: str) -> ContentError:

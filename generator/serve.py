@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import queue
+import signal
 import sys
 import threading
 import webbrowser
@@ -27,6 +28,7 @@ from .server import Preview, allowed_hosts, make_app, send_reload
 from .watch import start_watching
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+IDLE_SECONDS = 2.0   # after this long without a save, the search index is brought up to date
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool = False, verbose: bool = False,
@@ -55,10 +57,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool = Fals
     builder = threading.Thread(target=_rebuild_forever, args=(previewer, preview, changes, stop, loop, outcome, None if quiet else verbose),
                                name="factsheet-build", daemon=True)
     builder.start()
-    try:
-        loop.start()
-    except KeyboardInterrupt:
-        pass
+    loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)   # Ctrl-C ends the loop, then we clean up
+    loop.start()
     stop.set()
     changes.put(set())           # wake the builder so that it sees `stop`
     builder.join(timeout=10)
@@ -86,10 +86,14 @@ def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queu
                      loop: IOLoop, last: Outcome, verbose: bool | None) -> None:
     """Turn each burst of saves into one rebuild; have the loop reload the pages when something changed."""
     while not stop.is_set():
-        batch = next_batch(changes)
+        try:
+            batch = next_batch(changes, wait=IDLE_SECONDS if previewer.search_is_stale else None)
+        except queue.Empty:   # quiet for a while: bring the search index up to date, no reload needed
+            _report(previewer.rebuild(), last, verbose, searching=True)
+            continue
         if stop.is_set():
             return
-        outcome = previewer.rebuild(batch)
+        outcome = previewer.rebuild(batch, search=False)
         preview.errors = outcome.errors
         _report(outcome, last, verbose, batch)
         if outcome.changed:
@@ -97,7 +101,8 @@ def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queu
         last = outcome
 
 
-def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch: set = frozenset()) -> None:
+def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch: set = frozenset(),
+            searching: bool = False) -> None:
     """Print what a rebuild did: new warnings (unless `verbose` is None: quiet), the errors, or a summary."""
     seen = {str(w) for w in last.warnings} if last else set()
     if verbose is not None:
@@ -108,5 +113,8 @@ def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch:
         print_errors(outcome.errors, f"the preview shows the last good build{because}")
     elif outcome.result is not None:
         report, result = outcome.result.report, outcome.result
+        if searching:
+            print(f"Search index brought up to date in {outcome.seconds:.2f} s.", flush=True)
+            return
         print(f"{'Rebuilt' if last else 'Built'} in {outcome.seconds:.2f} s{because}: {result.parsed} files parsed, "
               f"{result.rendered} pages rendered, {report.written} written, {report.removed} removed.", flush=True)

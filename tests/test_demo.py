@@ -16,9 +16,15 @@ def demo(tmp_path_factory):
     return build_quietly(ROOT, tmp_path_factory.mktemp("demo") / "output")
 
 
+SITE_PATH = "/factsheet/"   # the path of base_url in site.yaml: where the 404 page's links start
+
+
 def resolve_link(page: Path, href: str, root: Path) -> tuple[Path, str]:
-    """The file a relative link points at, and its #fragment."""
+    """The file a relative link (or, on the 404 page, a link from the site's path) points at, and its #fragment."""
     parts = urlsplit(href)
+    if page == root / "404.html" and parts.path:
+        assert parts.path.startswith(SITE_PATH), f"404.html: {href} does not start at {SITE_PATH}"
+        return (root / unquote(parts.path[len(SITE_PATH):])).resolve(), parts.fragment
     target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
     if target.is_dir():
         target = target / "index.html"
@@ -76,7 +82,7 @@ def test_candidate_cities_link_to_their_sheets(demo):
     links = {a.get_text(): a["href"] for tr in header.find_parent("tbody").find_all("tr")
              for a in tr.find("td", class_="value").find_all("a")}
     assert set(links) == {"Beijing", "Shanghai", "Wuhan", "Xi'an"}
-    assert links["Xi'an"] == "../../sites/xi-an/"
+    assert links["Xi'an"] == "../../sites/xi-an/index.html"
 
 
 def test_events_timeline_marks_the_planned_production(demo):

@@ -34,7 +34,7 @@ def test_readme_examples_build_into_the_pages_they_describe(tmp_path, run_cli):
     acme = soup(out / "companies/acme/index.html")
     assert acme.h1.get_text() == "Acme Motors" and "阿克米" in acme.find(class_="aliases").get_text()
     rows = {th.get_text(): th.find_parent("tr") for th in acme.select("table.facts th[scope=row]")}
-    assert rows["headquarters"].find("td", class_="value").a["href"] == "../../sites/rivertown/"
+    assert rows["headquarters"].find("td", class_="value").a["href"] == "../../sites/rivertown/index.html"
     assert "over 500 people" in rows["headcount"].get_text()
     plant = soup(out / "sites/acme-rivertown-plant/index.html")
     capacity = plant.find("th", string="Annual capacity").find_parent("tr")

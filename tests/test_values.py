@@ -11,7 +11,8 @@ from generator.dates import PartialDate, Period, looks_like_date, parse_date, pa
 from generator.quantities import Quantity, format_number, parse_quantity
 from generator.slugs import slugify_name
 from generator.urls import (
-    article_path, entity_path, index_path, output_file, relative, root_prefix, tag_path, text_fragment,
+    absolute, article_path, base_path, entity_path, index_path, output_file, relative, root_prefix, tag_path,
+    text_fragment,
 )
 
 
@@ -293,12 +294,38 @@ def test_root_prefix(path, prefix):
     assert root_prefix(path) == prefix
 
 
-def test_relative_links():
-    assert relative("", "") == "./"
-    assert relative("", "companies/xiaomi/") == "companies/xiaomi/"
-    assert relative("companies/", "") == "../"
-    assert relative("companies/xiaomi/", "people/lei-jun/") == "../../people/lei-jun/"
+def test_relative_links_end_in_index_html_so_they_work_from_disk():
+    assert relative("", "") == "index.html"
+    assert relative("", "companies/xiaomi/") == "companies/xiaomi/index.html"
+    assert relative("companies/", "") == "../index.html"
+    assert relative("companies/xiaomi/", "people/lei-jun/") == "../../people/lei-jun/index.html"
     assert relative("articles/x/", "static/style.css") == "../../static/style.css"
+    assert relative("sites/x/", "articles/y/#:~:text=a") == "../../articles/y/index.html#:~:text=a"
+    assert relative("companies/x/", "companies/x/feed.xml") == "../../companies/x/feed.xml"
+
+
+def test_pretty_relative_links_end_in_the_folder():
+    assert relative("", "", pretty=True) == "./"
+    assert relative("companies/", "", pretty=True) == "../"
+    assert relative("companies/xiaomi/", "people/lei-jun/", pretty=True) == "../../people/lei-jun/"
+    assert relative("sites/x/", "articles/y/#:~:text=a", pretty=True) == "../../articles/y/#:~:text=a"
+
+
+@pytest.mark.parametrize("base, path, url", [
+    ("https://example.org/", "", "https://example.org/"),
+    ("https://example.org/", "companies/xiaomi/", "https://example.org/companies/xiaomi/"),
+    ("https://x.github.io/repo/", "companies/xiaomi/", "https://x.github.io/repo/companies/xiaomi/"),
+    ("https://x.github.io/repo/", "feed.xml", "https://x.github.io/repo/feed.xml"),
+    ("", "companies/xiaomi/", ""),
+])
+def test_absolute_urls_join_base_url_and_page_folder(base, path, url):
+    assert absolute(base, path) == url
+
+
+def test_base_path_is_the_path_of_base_url():
+    assert base_path("https://x.github.io/repo/") == "/repo/"
+    assert base_path("https://example.org/") == "/"
+    assert base_path("") == "/"
 
 
 def test_relative_links_never_absolute():

@@ -1,0 +1,105 @@
+"""Atom feeds: one of every article, and one per entity ("follow this company"), as pages to render.
+
+`updated` is the newest article's date, never the build time, and entries are newest first
+(then by slug), so the same content always gives the same bytes. With `base_url` every id
+and link is absolute; without it ids are `urn:factsheet:` names and links are relative to
+the feed file, which Atom allows but some readers handle poorly (the build warns).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .config import SiteConfig
+from .model import Graph
+from .pages import Page
+from .records import Article
+from .urls import HOME, absolute, article_path, entity_path, feed_path, relative
+
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One article in a feed."""
+
+    id: str             # the article's address, or a urn: name without base_url
+    title: str
+    link: str           # absolute with base_url, else relative to the feed file
+    published: str      # the article's day, RFC 3339
+    summary: str        # the article's summary; may be empty
+    author: str         # the story's author or outlet, else the site's author or title
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """An Atom feed: its identity, links and entries, newest first."""
+
+    id: str             # the address of the page it follows, or a urn: name
+    title: str
+    self_link: str      # where the feed itself is
+    page_link: str      # the page it follows (home or a fact sheet)
+    updated: str        # the newest entry's date, never the build time
+    subtitle: str       # the site's description
+    author: str         # the site's author, else its title
+    entries: tuple[FeedEntry, ...]   # newest first
+
+
+def plan_feeds(graph: Graph, config: SiteConfig) -> list[Page]:
+    """The site feed, then one feed per entity that some article mentions."""
+    feeds = [_feed(graph, config, HOME, f"{config.title}: all articles", tuple(graph.articles))]
+    for entity in graph.entities.values():
+        slugs = graph.mentions.get(entity.id, ())
+        if slugs:
+            page = entity_path(entity.kind, entity.slug)
+            feeds.append(_feed(graph, config, page, f"{entity.name} · {config.title}", slugs))
+    return [page for page in feeds if page is not None]
+
+
+def has_feed(graph: Graph, entity_id: str) -> bool:
+    """True when an entity has a feed of its own (some article mentions it)."""
+    return bool(graph.mentions.get(entity_id))
+
+
+def _feed(graph: Graph, config: SiteConfig, page_path: str, title: str, slugs: tuple[str, ...]) -> Page | None:
+    if not slugs:
+        return None
+    path = feed_path(page_path)
+    link = _linker(config, path)
+    articles = [graph.articles[slug] for slug in slugs]
+    entries = tuple(_entry(config, article, link) for article in articles)
+    feed = Feed(id=_id(config, page_path), title=xml_text(title), self_link=link(path), page_link=link(page_path),
+                updated=max(entry.published for entry in entries), subtitle=xml_text(config.description),
+                author=xml_text(config.author or config.title), entries=entries)
+    return Page(path, "feed.xml", {"title": title, "feed": feed})
+
+
+def _entry(config: SiteConfig, article: Article, link) -> FeedEntry:
+    path = article_path(article.slug)
+    source = article.source
+    author = (source.author or source.name) if source else ""
+    return FeedEntry(_id(config, path), xml_text(article.title), link(path), _timestamp(article),
+                     xml_text(article.summary), xml_text(author or config.author or config.title))
+
+
+def xml_text(text: str) -> str:
+    """Text without the characters XML 1.0 cannot hold (control characters, lone surrogates)."""
+    return _NOT_XML.sub("", text)
+
+
+def _linker(config: SiteConfig, from_path: str):
+    """Links from a feed: absolute with base_url, else relative to the feed file."""
+    if config.base_url:
+        return lambda path: absolute(config.base_url, path)
+    return lambda path: relative(from_path, path, config.pretty_urls)
+
+
+def _id(config: SiteConfig, path: str) -> str:
+    """A permanent id: the page's address with base_url, else a stable `urn:factsheet:` name."""
+    return absolute(config.base_url, path) if config.base_url else f"urn:factsheet:{path or 'home'}"
+
+
+def _timestamp(article: Article) -> str:
+    """An article's day as an Atom date-time (midnight UTC)."""
+    return f"{article.date.iso}T00:00:00Z"

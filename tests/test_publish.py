@@ -1,0 +1,437 @@
+"""Publishing: feeds, sitemap, canonical links, JSON-LD, data exports, search files, base_url and pretty URLs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from conftest import FIXTURES, ROOT, build_quietly, snapshot, soup, write_files
+from generator import search
+from generator.exports import COLUMNS, defuse
+from generator.markdown import make_markdown
+from generator.model import DateValue, EntityValue, TextValue
+from generator.parse import parse_sources
+from generator.quantities import Quantity
+from generator.resolve import resolve_graph
+from generator.sources import read_sources
+
+BASE_URL = "https://example.org/factsheet/"      # the demo's site.yaml
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITE = FIXTURES / "site"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo content built with the repository's site.yaml (which sets base_url)."""
+    return build_quietly(ROOT, tmp_path_factory.mktemp("demo") / "output")
+
+
+@pytest.fixture(scope="module")
+def graph():
+    """The demo's resolved graph, to compare the exports with."""
+    sources, _, _ = read_sources(ROOT / "content")
+    parsed, _, _ = parse_sources(sources, make_markdown(False))
+    resolved, problems = resolve_graph(parsed)
+    assert not problems.errors
+    return resolved
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory):
+    """The fixture site, whose site.yaml has no base_url."""
+    return build_quietly(SITE, tmp_path_factory.mktemp("plain") / "output")
+
+
+def html_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def page_folder(out: Path, page: Path) -> str:
+    """`companies/xiaomi/` for companies/xiaomi/index.html; '' for the home page."""
+    rel = page.relative_to(out).as_posix()
+    return rel[:-len("index.html")] if rel.endswith("index.html") else rel
+
+
+def jsonld(page: Path) -> dict:
+    scripts = soup(page).find_all("script", type="application/ld+json")
+    assert len(scripts) == 1, page
+    return json.loads(scripts[0].string)
+
+
+def resolve(page: Path, href: str) -> Path:
+    return (page.parent / href).resolve()
+
+
+# ---------------------------------------------------------------- feeds
+
+def test_every_feed_is_valid_atom_with_ids_and_newest_article_as_updated(demo):
+    feeds = sorted(demo.rglob("feed.xml"))
+    assert demo / "feed.xml" in feeds and demo / "companies/xiaomi-auto/feed.xml" in feeds
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{ATOM}feed"
+        for required in ("id", "title", "updated", "author"):
+            assert root.find(f"{ATOM}{required}") is not None, (path, required)
+        entries = root.findall(f"{ATOM}entry")
+        assert entries, path
+        ids = [e.find(f"{ATOM}id").text for e in entries]
+        assert len(set(ids)) == len(ids) and all(i.startswith(BASE_URL + "articles/") for i in ids)
+        updated = [e.find(f"{ATOM}updated").text for e in entries]
+        assert root.find(f"{ATOM}updated").text == max(updated)
+        assert updated == sorted(updated, reverse=True)
+        assert all(e.find(f"{ATOM}link[@rel='alternate']").get("href") == e.find(f"{ATOM}id").text for e in entries)
+        self_link = root.find(f"{ATOM}link[@rel='self']").get("href")
+        assert self_link == BASE_URL + path.relative_to(demo).as_posix()
+
+
+def test_site_feed_has_every_article_and_an_entity_feed_the_articles_that_mention_it(demo):
+    site = feedparser.parse((demo / "feed.xml").read_bytes())
+    listed = [a.get_text() for a in soup(demo / "articles/index.html").select("ol.articles > li > a")]
+    assert [e.title for e in site.entries] == listed
+    for sheet in ("companies/xiaomi-auto/", "people/lei-jun/", "sites/optics-valley/"):
+        page = soup(demo / sheet / "index.html")
+        mentioned = [a.get_text() for a in page.find(id="articles").select("ol.articles > li > a")]
+        feed = feedparser.parse((demo / sheet / "feed.xml").read_bytes())
+        assert [e.title for e in feed.entries] == mentioned
+        assert feed.feed.link == BASE_URL + sheet
+
+
+def test_pages_link_their_feeds_with_rel_alternate(demo):
+    for page_path in html_pages(demo):
+        page = soup(page_path)
+        if page_path == demo / "404.html":
+            assert page.find("link", type="application/atom+xml")["href"] == "/factsheet/feed.xml"
+            continue
+        feeds = [link["href"] for link in page.find_all("link", rel="alternate", type="application/atom+xml")]
+        assert resolve(page_path, feeds[0]) == (demo / "feed.xml").resolve(), page_path
+        folder = page_folder(demo, page_path)
+        if folder.count("/") == 2 and not folder.startswith(("articles/", "tags/")):
+            own = demo / folder / "feed.xml"
+            assert own.is_file() and [resolve(page_path, f) for f in feeds[1:]] == [own.resolve()], page_path
+            follow = page.find(class_="follow").find("a", type="application/atom+xml")
+            assert resolve(page_path, follow["href"]) == own.resolve()
+
+
+# ---------------------------------------------------------------- sitemap, robots, canonical
+
+def test_sitemap_lists_every_page_and_robots_points_to_it(demo):
+    locs = [loc.text for loc in ET.parse(demo / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    pages = {BASE_URL + page_folder(demo, p) for p in html_pages(demo)} - {BASE_URL + "404.html", BASE_URL + "search/"}
+    assert len(locs) == len(set(locs)) and set(locs) == pages
+    assert len(pages) > 60
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in (demo / "robots.txt").read_text().splitlines()
+
+
+def test_canonical_link_is_base_url_and_page_folder(demo):
+    for page_path in html_pages(demo):
+        canonical = soup(page_path).find("link", rel="canonical")
+        folder = page_folder(demo, page_path)
+        if folder in ("404.html", "search/"):
+            assert canonical is None
+        else:
+            assert canonical["href"] == BASE_URL + folder, page_path
+
+
+def test_without_base_url_a_warning_and_no_absolute_urls(plain, tmp_path, run_cli):
+    run = run_cli("--content", SITE / "content", "--output", tmp_path / "out", "--config", SITE / "site.yaml")
+    assert run.status == 0
+    warnings = [line for line in run.err.splitlines() if "no base_url" in line]
+    assert warnings == [f"{SITE / 'site.yaml'}:1: warning: no base_url: sitemap.xml, canonical links and absolute "
+                        "URLs in feeds and structured data are left out; set base_url to the published address, "
+                        "e.g. https://example.org/factsheet/"]
+    assert not (plain / "sitemap.xml").exists()
+    assert "Sitemap" not in (plain / "robots.txt").read_text()
+    assert soup(plain / "companies/acme/index.html").find("link", rel="canonical") is None
+    assert "url" not in jsonld(plain / "companies/acme/index.html")
+    feed = feedparser.parse((plain / "companies/acme/feed.xml").read_bytes())
+    assert not feed.bozo and feed.feed.id == "urn:factsheet:companies/acme/"
+    assert {e.id for e in feed.entries} == {f"urn:factsheet:articles/{s}/" for s in
+                                            ("plant-deal", "plant-update", "acme-founded")}
+
+
+def test_feed_links_without_base_url_are_relative_to_the_feed(plain):
+    root = ET.parse(plain / "companies/acme/feed.xml").getroot()
+    for link in root.iter(f"{ATOM}link"):
+        href = link.get("href")
+        assert not href.startswith(("/", "http")), href
+        assert resolve(plain / "companies/acme/feed.xml", href).is_file(), href
+
+
+def test_base_url_with_a_path_and_no_slash(tmp_path, run_cli):
+    config = write_files(tmp_path, {"site.yaml": "title: Repo\nbase_url: https://x.github.io/repo\n"}) / "site.yaml"
+    out = tmp_path / "out"
+    assert run_cli("--content", SITE / "content", "--output", out, "--config", config, "-q").status == 0
+    locs = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
+    assert "https://x.github.io/repo/companies/acme/" in locs and all(
+        loc.startswith("https://x.github.io/repo/") for loc in locs)
+    links = [a["href"] for a in soup(out / "404.html").find_all("a", href=True) if a["href"] != "#main"]
+    assert "/repo/companies/index.html" in links and all(href.startswith("/repo/") for href in links)
+    assert soup(out / "404.html").find("link", rel="stylesheet")["href"] == "/repo/static/style.css"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("/repo/", "'base_url' must be an absolute http(s) URL such as https://example.org/; got '/repo/'"),
+    ("https://x.org/?a=1", "'base_url' must not have a ?query or #fragment; got 'https://x.org/?a=1'"),
+])
+def test_unusable_base_url_is_an_error_in_site_yaml(tmp_path, run_cli, value, message):
+    config = write_files(tmp_path, {"site.yaml": f"title: T\nbase_url: '{value}'\n"}) / "site.yaml"
+    run = run_cli("--content", SITE / "content", "--output", tmp_path / "out", "--config", config, "-q")
+    assert run.status == 1 and f"{config}:2: {message}" in run.err.splitlines()
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- structured data
+
+EXPECTED_TYPES = {"companies": "Organization", "sites": "Place", "people": "Person", "events": "BusinessEvent",
+                  "articles": "NewsArticle"}
+REQUIRED = {"Organization": {"name", "url"}, "Place": {"name", "url"}, "Person": {"name", "url"},
+            "BusinessEvent": {"name", "url", "startDate"}, "NewsArticle": {"headline", "datePublished", "url"},
+            "WebSite": {"name", "url"}, "CollectionPage": {"name", "url"}, "WebPage": {"name"}}
+
+
+def expected_type(folder: str) -> str:
+    parts = folder.rstrip("/").split("/")
+    if folder == "":
+        return "WebSite"
+    if len(parts) == 2 and parts[0] in EXPECTED_TYPES:
+        return EXPECTED_TYPES[parts[0]]
+    return "WebPage" if folder in ("404.html", "search/") else "CollectionPage"
+
+
+def test_json_ld_on_every_page_has_the_type_of_its_page(demo):
+    seen = Counter()
+    for page_path in html_pages(demo):
+        data = jsonld(page_path)
+        folder = page_folder(demo, page_path)
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] == expected_type(folder), page_path
+        assert REQUIRED[data["@type"]] <= data.keys(), (page_path, data.keys())
+        if "url" in data:
+            assert data["url"] == BASE_URL + folder
+        seen[data["@type"]] += 1
+    assert set(seen) == set(REQUIRED)
+
+
+def test_json_ld_of_an_article_is_about_and_mentions_what_it_names(demo):
+    for page_path in sorted((demo / "articles").glob("*/index.html")):
+        data = jsonld(page_path)
+        named = {BASE_URL + page_folder(demo, resolve(page_path, a["href"]))
+                 for a in soup(page_path).find(id="named").find_all("a")}
+        about, mentions = data.get("about", []), data.get("mentions", [])
+        assert {n["url"] for n in about} | {n["url"] for n in mentions} == named
+        assert not {n["url"] for n in about} & {n["url"] for n in mentions}
+        stated = {BASE_URL + page_folder(demo, resolve(page_path, a["href"]))
+                  for a in soup(page_path).select("#facts tbody tr td:first-child a")}
+        assert stated <= {n["url"] for n in about}
+        for node in about + mentions:
+            assert node["@type"] == EXPECTED_TYPES[node["url"][len(BASE_URL):].split("/")[0]]
+
+
+def test_json_ld_of_an_entity_carries_aliases_and_links(demo):
+    auto = jsonld(demo / "companies/xiaomi-auto/index.html")
+    assert auto["alternateName"] == ["Xiaomi Motors", "Xiaomi EV", "Xiaomi Automobile"]
+    assert auto["parentOrganization"][0]["url"] == BASE_URL + "companies/xiaomi/"
+    for page_path in sorted((demo / "events").glob("*/index.html")):
+        event = jsonld(page_path)
+        shown = soup(page_path).find("dl", class_="event-summary").time
+        assert event.get("startDate") == (shown["datetime"] if shown else None)
+
+
+def test_json_ld_cannot_be_broken_out_of(tmp_path, run_cli):
+    evil = "Acme </script><script>alert(1)</script> & <!-- deal"
+    write_files(tmp_path / "content", {
+        "articles/evil.md": f"---\ntitle: '{evil}'\ndate: 2024-01-02\ncompanies: ['{evil}']\n---\nText.\n"})
+    out = tmp_path / "out"
+    assert run_cli("--content", tmp_path / "content", "--output", out, "-q").status == 0
+    company = soup(out / "articles/evil/index.html").find(id="named").a["href"]
+    company_page = resolve(out / "articles/evil/index.html", company).relative_to(out.resolve()).as_posix()
+    for rel in ("articles/evil/index.html", company_page):
+        page = soup(out / rel)
+        assert [s.get("type") for s in page.find_all("script")] == ["application/ld+json"], rel
+        raw = (out / rel).read_text()
+        block = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+        assert "<" not in block and ">" not in block and "&" not in block
+        assert evil in (json.loads(block).get("headline"), json.loads(block).get("name"))
+
+
+# ---------------------------------------------------------------- data exports
+
+def fact_key(graph, fact) -> tuple:
+    """A fact as the exports should show it, worked out from the graph itself."""
+    value, unit, comparator = fact.value, "", ""
+    if isinstance(value, Quantity):
+        shown, unit, comparator = value.magnitude.normalize(), value.unit, value.comparator
+    elif isinstance(value, EntityValue):
+        shown = value.entity_id
+    elif isinstance(value, DateValue):
+        shown = value.date.iso
+    else:
+        assert isinstance(value, TextValue)
+        shown = value.text
+    source = fact.source.key if fact.source.kind == "article" else ""
+    return (fact.subject, graph.properties[fact.property].label, shown, unit, comparator,
+            fact.as_of.iso if fact.as_of else "", fact.period.iso if fact.period else "", fact.status,
+            fact.source.kind, source, fact.quote)
+
+
+def row_key(row: dict) -> tuple:
+    kind = row["value_type"]
+    shown = Decimal(row["value"]).normalize() if kind == "quantity" else \
+        row["value_id"] if kind == "entity" else row["value"]
+    return (row["subject_id"], row["property"], shown, row["unit"], row["comparator"], row["as_of"], row["period"],
+            row["status"], row["source_type"], row["source_article"], row["quote"])
+
+
+def test_csv_and_json_exports_hold_every_fact_exactly_once(demo, graph):
+    expected = Counter(fact_key(graph, fact) for fact in graph.facts)
+    text = (demo / "data/facts.csv").read_bytes().decode("utf-8")
+    assert "\r" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == COLUMNS
+    records = json.loads((demo / "data/facts.json").read_text(encoding="utf-8"))
+    assert len(rows) == len(records) == len(graph.facts) > 150
+    assert Counter(row_key(r) for r in rows) == expected
+    assert Counter(row_key(r) for r in records) == expected
+    assert [dict(r, conflict=r["conflict"] == "true") for r in rows] == records
+
+
+@pytest.mark.parametrize("site, conflicts", [("demo", 1), ("plain", 2)])
+def test_conflict_flags_match_the_fact_sheets(request, site, conflicts):
+    out = request.getfixturevalue(site)
+    rows = json.loads((out / "data/facts.json").read_text(encoding="utf-8"))
+    flagged = {(r["subject_id"], r["property"]) for r in rows if r["conflict"]}
+    shown = set()
+    for entity in json.loads((out / "data/entities.json").read_text(encoding="utf-8")):
+        page = soup(out / entity["path"] / "index.html")
+        for body in page.select("table.facts tbody.has-conflict"):
+            shown.add((entity["id"], body.find("th", scope="row").get_text()))
+    assert flagged == shown and len(flagged) == conflicts
+
+
+def test_entities_json_and_per_sheet_facts_json(demo, graph):
+    entities = json.loads((demo / "data/entities.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in entities] == list(graph.entities)
+    rows = json.loads((demo / "data/facts.json").read_text(encoding="utf-8"))
+    for entity in entities:
+        page = soup(demo / entity["path"] / "index.html")
+        assert page.h1.get_text() == entity["name"]
+        aliases = page.find(class_="aliases")
+        assert all(alias in aliases.get_text() for alias in entity["aliases"]) if entity["aliases"] else aliases is None
+        assert entity["url"] == BASE_URL + entity["path"]
+        assert entity["articles"] == len(page.find(id="articles").select("ol.articles > li"))
+        own = json.loads((demo / entity["data"]).read_text(encoding="utf-8"))
+        assert own["entity"] == entity
+        assert own["facts"] == [r for r in rows if r["subject_id"] == entity["id"]]
+        assert entity["facts"] == len(own["facts"])
+        link = page.find(class_="follow").find("a", type="application/json")
+        assert resolve(demo / entity["path"] / "index.html", link["href"]) == (demo / entity["data"]).resolve()
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("-5", "-5"), ("+1.5e3", "+1.5e3"), ("Beijing", "Beijing"), ("a=b", "a=b"), ("", ""),
+])
+def test_csv_cells_that_would_run_as_formulas_are_defused(text, cell):
+    assert defuse(text) == cell
+
+
+def test_formula_like_text_is_defused_in_csv_and_exact_in_json(tmp_path, run_cli):
+    write_files(tmp_path / "content", {"articles/f.md": """\
+        ---
+        title: Formula
+        date: 2024-01-02
+        companies: [Acme]
+        facts:
+          - {subject: Acme, property: motto, value: "=1+1"}
+        ---
+        Text.
+        """})
+    out = tmp_path / "out"
+    assert run_cli("--content", tmp_path / "content", "--output", out, "-q").status == 0
+    row = next(csv.DictReader(io.StringIO((out / "data/facts.csv").read_text(encoding="utf-8"))))
+    assert row["value"] == "'=1+1"
+    assert json.loads((out / "data/facts.json").read_text(encoding="utf-8"))[0]["value"] == "=1+1"
+
+
+# ---------------------------------------------------------------- search files, determinism, pretty URLs
+
+def test_search_form_on_every_page_and_an_index_of_sheets_and_articles(demo):
+    for page_path in html_pages(demo):
+        form = soup(page_path).find("form", role="search")
+        assert form is not None and form.find("input", attrs={"name": "q"}) is not None, page_path
+        if page_path != demo / "404.html":
+            assert resolve(page_path, form["action"]) == (demo / "search/index.html").resolve()
+    assert (demo / "pagefind/pagefind.js").is_file() and (demo / "pagefind/pagefind-entry.json").is_file()
+    assert list((demo / "pagefind/fragment").iterdir())
+    entry = json.loads((demo / "pagefind/pagefind-entry.json").read_text())
+    pages = len(list((demo / "articles").glob("*/index.html"))) + len(json.loads(
+        (demo / "data/entities.json").read_text(encoding="utf-8")))
+    assert sum(language["page_count"] for language in entry["languages"].values()) == pages
+
+
+def test_search_page_reads_without_javascript_or_index(demo):
+    page = soup(demo / "search/index.html")
+    browse = {resolve(demo / "search/index.html", a["href"]) for a in page.find(id="browse-title").parent.find_all("a")}
+    assert (demo / "companies/index.html").resolve() in browse and (demo / "articles/index.html").resolve() in browse
+    assert "JavaScript" in page.find(id="search-status").get_text()
+
+
+def test_without_the_pagefind_binary_the_site_builds_with_a_warning(tmp_path, run_cli, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    out = tmp_path / "out"
+    run = run_cli("--content", SITE / "content", "--output", out, "--config", SITE / "site.yaml")
+    assert run.status == 0
+    assert "pagefind:1: warning: search index not built: the pagefind binary is missing" in run.err
+    assert not (out / "pagefind").exists() and (out / "search/index.html").is_file()
+
+
+def test_same_content_gives_identical_bytes_and_a_rebuild_writes_nothing(demo, tmp_path, run_cli):
+    again = build_quietly(ROOT, tmp_path / "again")
+    first, second = snapshot(demo), snapshot(again)
+    assert {k: v[0] for k, v in first.items()} == {k: v[0] for k, v in second.items()}
+    assert any(k.startswith("pagefind/") for k in first) and "sitemap.xml" in first
+    rebuild = run_cli("--content", ROOT / "content", "--output", again, "--config", ROOT / "site.yaml", "-q")
+    assert rebuild.status == 0 and " 0 written," in rebuild.out and " 0 removed" in rebuild.out
+    assert snapshot(again) == second
+
+
+def test_pretty_urls_drop_index_html(tmp_path, run_cli):
+    content = tmp_path / "content"
+    shutil.copytree(SITE / "content", content)
+    config = write_files(tmp_path, {"site.yaml": "title: Pretty\npretty_urls: true\n"}) / "site.yaml"
+    out = tmp_path / "out"
+    assert run_cli("--content", content, "--output", out, "--config", config, "-q").status == 0
+    page = soup(out / "companies/acme/index.html")
+    hrefs = [a["href"] for a in page.find_all("a", href=True)]
+    assert "../../sites/rivertown/" in hrefs and "../../index.html" not in hrefs
+    assert not [h for h in hrefs if h.endswith("index.html")]
+    assert page.find("a", class_="site-title")["href"] == "../../"
+
+
+def test_feeds_stay_well_formed_xml_whatever_the_titles_hold(tmp_path, run_cli):
+    write_files(tmp_path / "content", {"articles/odd.md": (
+        '---\ntitle: "Acme \\x01 <b>bold</b> & \\u0007 co"\ndate: 2024-01-02\nsummary: "a \\x0b b"\n'
+        "companies: [Acme]\n---\nText.\n")})
+    out = tmp_path / "out"
+    run = run_cli("--content", tmp_path / "content", "--output", out, "-q")
+    assert run.status == 0, run.err
+    for path in (out / "feed.xml", out / "companies/acme/feed.xml"):
+        root = ET.parse(path).getroot()
+        entry = root.find(f"{ATOM}entry")
+        assert entry.find(f"{ATOM}title").text == "Acme  <b>bold</b> &  co"
+        assert entry.find(f"{ATOM}summary").text == "a  b"
+        assert not feedparser.parse(path.read_bytes()).bozo
