@@ -11,7 +11,9 @@ import jinja2
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, ContentError, Problems, UsageError
+from .exports import export_files
 from .markdown import make_markdown
+from .model import Graph
 from .parse import ParsedFile, parse_sources
 from .render import Rendered, make_environment, render_site, theme_stamp
 from .resolve import resolve_graph
@@ -29,7 +31,22 @@ class BuildOptions:
     config: Path
     config_required: bool = False   # True when --config named the file
     write: bool = True              # False for `check`
-    search: bool = True             # False keeps the last search index as it is (`serve` re-indexes when idle)
+    derived: bool = True            # False keeps the last data exports and search index (`serve` refreshes them when idle)
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """Files made from the whole site at once: the data exports and the search index."""
+
+    exports: Mapping[str, bytes]   # data/*.csv|json and each sheet's facts.json
+    search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
+
+
+def derive_files(graph: Graph, config: SiteConfig, files: Mapping[str, bytes], previous: Derived | None,
+                 ) -> tuple[Derived, Problems]:
+    """The data exports of the graph and the search index of the rendered pages (reused if they are unchanged)."""
+    search, problems = search_files(files, config, previous.search if previous else None)
+    return Derived(export_files(graph, config), search), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +60,7 @@ class Memo:
     pages: Mapping[str, Rendered]                  # page path -> the page as rendered
     written: Mapping[str, bytes]                   # output file -> the bytes written to it
     env: jinja2.Environment | None = None          # the templates, compiled, while they are unchanged
-    search: SearchIndex | None = None              # the last search index and the digest of what it indexed
+    derived: Derived | None = None                 # the last data exports and search index
 
     def forget(self, rels: set[str], theme_changed: bool = False) -> Memo:
         """The same memo without these content files (and pages, if a template changed), to be read afresh."""
@@ -93,11 +110,13 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
         files, pages = render_site(graph, config, memo.env, memo.pages)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
-    search = memo.search
-    if options.write and (options.search or search is None):
-        search, found = search_files(files, config, memo.search)
+    derived = memo.derived
+    if options.write and (options.derived or derived is None):
+        derived, found = derive_files(graph, config, files, memo.derived)
         problems.extend(found)
-    files.update(search.files if options.write and search else {})
+    if options.write:
+        files.update(derived.exports)
+        files.update(derived.search.files)
     report = write_site(files, options.output, memo.written) if options.write else None
     return BuildResult(
         len(files), len(graph.articles), len(graph.entities), len(graph.facts), _sorted(problems.warnings),
@@ -106,7 +125,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
         parsed=sum(1 for source in parses if source not in memo.parsed),
         rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
         memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
-                  search),
+                  derived),
         config=config)
 
 

@@ -41,24 +41,24 @@ class Previewer:
         self.templates = templates        # the site's own template folder, if any
         self.memo: Memo | None = None     # the last good build's memo
         self.errors: tuple[str, ...] = ()  # the errors now shown
-        self.search_is_stale = False       # whether the last good build kept an older search index
+        self.derived_are_stale = False       # whether the last good build kept older exports and search index
 
-    def rebuild(self, changed: Iterable[Path] = (), search: bool = True) -> Outcome:
+    def rebuild(self, changed: Iterable[Path] = (), derived: bool = True) -> Outcome:
         """Build again after `changed` files were saved; never raises for bad content.
 
-        With `search` False the last search index is kept as it is, so that a save is shown
-        at once; `search_is_stale` then says that `rebuild()` should run when all is quiet.
+        With `derived` False the last data exports and search index are kept as they are, so
+        that a save shows at once; `derived_are_stale` then says to `rebuild()` when all is quiet.
         """
         started = time.perf_counter()
         memo = self._forget(self.memo, [Path(p) for p in changed])
         try:
-            result = build_site(replace(self.options, search=search), memo)
+            result = build_site(replace(self.options, derived=derived), memo)
         except BuildFailed as failed:
             return self._failed(tuple(str(e) for e in failed.errors), tuple(failed.warnings), started)
         except (UsageError, OutputError) as error:
             return self._failed((f"error: {error}",), (), started)
         self.memo, self.templates = result.memo, result.config.templates
-        self.search_is_stale = not search
+        self.derived_are_stale = not derived
         was_broken, self.errors = bool(self.errors), ()
         report = result.report
         changed_files = report is not None and (report.written or report.removed)
@@ -70,7 +70,7 @@ class Previewer:
 
     def _failed(self, errors: tuple[str, ...], warnings: tuple, started: float) -> Outcome:
         changed, self.errors = errors != self.errors, errors
-        self.search_is_stale = False   # nothing to index until the content builds again
+        self.derived_are_stale = False   # nothing to index until the content builds again
         return Outcome(errors, warnings, None, changed, time.perf_counter() - started)
 
     def _forget(self, memo: Memo | None, changed: list[Path]) -> Memo | None:

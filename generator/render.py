@@ -11,7 +11,6 @@ import jinja2
 from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
-from .exports import export_files
 from .feeds import plan_feeds
 from .pages import Page, plan_pages
 from .publish import Publisher
@@ -55,7 +54,7 @@ class Rendered:
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                 previous: Mapping[str, Rendered] | None = None) -> tuple[dict[str, bytes], dict[str, Rendered]]:
-    """Every page, feed, web file, data export and static file as bytes by output path, and each page as rendered.
+    """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
     `previous` must come from a build with the same templates and settings (see `theme_stamp`).
@@ -73,7 +72,6 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
             rendered[page.path] = Rendered(page.template, context, render_page(env, page, config, context))
     files = {output_file(path): page.data for path, page in rendered.items()}
     files.update(static_files(config))
-    files.update(export_files(graph, config))
     return files, rendered
 
 

@@ -28,7 +28,7 @@ from .server import Preview, allowed_hosts, make_app, send_reload
 from .watch import start_watching
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-IDLE_SECONDS = 2.0   # after this long without a save, the search index is brought up to date
+IDLE_SECONDS = 2.0   # after this long without a save, data exports and the search index are brought up to date
 
 
 def serve(options: BuildOptions, host: str, port: int, open_browser: bool = False, verbose: bool = False,
@@ -43,6 +43,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool = Fals
     preview = Preview(os.path.realpath(options.output), allowed_hosts(host, port), port, outcome.errors)
     server = HTTPServer(make_app(preview, host))
     server.add_sockets(sockets)
+    loop = IOLoop.current()
+    loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)   # from now on Ctrl-C ends the loop, then we clean up
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this machine on port {port} can read the preview",
@@ -52,12 +54,10 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool = Fals
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     stop = threading.Event()
     changes: queue.Queue = queue.Queue()
-    loop = IOLoop.current()
     start_watching(previewer.watched(), options.config, options.output, changes, stop)
     builder = threading.Thread(target=_rebuild_forever, args=(previewer, preview, changes, stop, loop, outcome, None if quiet else verbose),
                                name="factsheet-build", daemon=True)
     builder.start()
-    loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)   # Ctrl-C ends the loop, then we clean up
     loop.start()
     stop.set()
     changes.put(set())           # wake the builder so that it sees `stop`
@@ -87,13 +87,13 @@ def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queu
     """Turn each burst of saves into one rebuild; have the loop reload the pages when something changed."""
     while not stop.is_set():
         try:
-            batch = next_batch(changes, wait=IDLE_SECONDS if previewer.search_is_stale else None)
-        except queue.Empty:   # quiet for a while: bring the search index up to date, no reload needed
+            batch = next_batch(changes, wait=IDLE_SECONDS if previewer.derived_are_stale else None)
+        except queue.Empty:   # quiet for a while: bring exports and search up to date
             _report(previewer.rebuild(), last, verbose, searching=True)
             continue
         if stop.is_set():
             return
-        outcome = previewer.rebuild(batch, search=False)
+        outcome = previewer.rebuild(batch, derived=False)
         preview.errors = outcome.errors
         _report(outcome, last, verbose, batch)
         if outcome.changed:
@@ -114,7 +114,7 @@ def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch:
     elif outcome.result is not None:
         report, result = outcome.result.report, outcome.result
         if searching:
-            print(f"Search index brought up to date in {outcome.seconds:.2f} s.", flush=True)
+            print(f"Data exports and search index brought up to date in {outcome.seconds:.2f} s.", flush=True)
             return
         print(f"{'Rebuilt' if last else 'Built'} in {outcome.seconds:.2f} s{because}: {result.parsed} files parsed, "
               f"{result.rendered} pages rendered, {report.written} written, {report.removed} removed.", flush=True)

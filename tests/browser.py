@@ -12,11 +12,18 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 @contextmanager
-def chromium_page():
-    """A fresh page in a headless Chromium that is closed afterwards."""
+def chromium():
+    """A headless Chromium that is closed afterwards."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
-            yield browser.new_page()
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium_page():
+    """A fresh page in a headless Chromium that is closed afterwards."""
+    with chromium() as browser:
+        yield browser.new_page()

@@ -168,3 +168,17 @@ def test_an_endless_burst_is_cut_at_the_longest_wait():
     next_batch(changes, quiet=0.05, longest=0.3)
     stop.set()
     assert time.monotonic() - started < 3
+
+
+def test_a_quick_rebuild_keeps_exports_and_search_until_they_are_refreshed(previewer, site):
+    out = previewer.options.output
+    search_before = {p.name for p in (out / "pagefind").rglob("*") if p.is_file()}
+    path = edit(site / "content/articles/plant-deal.md", "value: 300000", "value: 310000")
+    quick = previewer.rebuild([path], derived=False)
+    assert quick.result.parsed == 1 and previewer.derived_are_stale
+    assert "310000" not in (out / "data/facts.csv").read_text(encoding="utf-8")
+    assert {p.name for p in (out / "pagefind").rglob("*") if p.is_file()} == search_before
+    refreshed = previewer.rebuild()
+    assert refreshed.result.parsed == 0 and refreshed.result.rendered == 0 and not previewer.derived_are_stale
+    assert "310000" in (out / "data/facts.csv").read_text(encoding="utf-8")
+    assert {p.name for p in (out / "pagefind").rglob("*") if p.is_file()} != search_before
