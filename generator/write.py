@@ -47,15 +47,17 @@ def check_output(output: Path) -> None:
 def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes] | None = None) -> WriteReport:
     """Make `output` hold exactly `files`, rewriting only what changed.
 
-    `known` holds what an earlier write of this process put there: a file that is to get the same
-    bytes again and still has their size is taken as unchanged without reading it back.
+    `known` holds what an earlier write of this process put there: a file that is still there and
+    is to get the very same bytes object again is taken as unchanged without looking at it.
     """
     check_output(output)
     known = known or {}
     root = str(output)
-    changed = [rel for rel in sorted(files) if not _same(_target(root, rel), files[rel], known.get(rel))]
     existing, empty = _existing(root)
-    stale = sorted(set(existing) - files.keys())
+    present = set(existing)
+    changed = [rel for rel in sorted(files) if not (rel in present and known.get(rel) is files[rel])
+               and not _same(_target(root, rel), files[rel])]
+    stale = sorted(present - files.keys())
     if changed or stale or empty:
         output.mkdir(parents=True, exist_ok=True)
         if not (output / MARKER).exists():
@@ -76,12 +78,10 @@ def _target(root: str, rel: str) -> str:
     return os.path.join(root, *parts)
 
 
-def _same(path: str, data: bytes, known: bytes | None) -> bool:
+def _same(path: str, data: bytes) -> bool:
     try:
         if os.stat(path).st_size != len(data):
             return False
-        if known == data:
-            return True
         with open(path, "rb") as file:
             return file.read() == data
     except OSError:

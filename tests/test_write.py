@@ -227,3 +227,15 @@ def test_folder_replaced_by_a_file(tmp_path):
     else:
         assert (out / "x").read_bytes() == b"2"
     assert temp_files(out) == []
+
+
+def test_known_bytes_are_trusted_but_a_deleted_file_is_written_again(tmp_path):
+    out = tmp_path / "out"
+    files = dict(SITE)
+    write_site(files, out)
+    (out / "index.html").unlink()
+    report = write_site(files, out, known=files)
+    assert report.written == 1 and (out / "index.html").read_bytes() == files["index.html"]
+    equal_but_new = {rel: bytes(bytearray(data)) for rel, data in files.items()}
+    assert all(equal_but_new[rel] is not files[rel] for rel in files)
+    assert write_site(equal_but_new, out, known=files).written == 0   # compared on disk, found equal
