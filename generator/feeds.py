@@ -15,7 +15,7 @@ from .config import SiteConfig
 from .model import Graph
 from .pages import Page
 from .records import Article
-from .urls import HOME, absolute, article_path, entity_path, feed_path, relative
+from .urls import HOME, absolute, article_path, entity_path, feed_path, relative, root_prefix
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -48,12 +48,13 @@ class Feed:
 
 def plan_feeds(graph: Graph, config: SiteConfig) -> list[Page]:
     """The site feed, then one feed per entity that some article mentions."""
-    feeds = [_feed(graph, config, HOME, f"{config.title}: all articles", tuple(graph.articles))]
+    entries: dict[tuple[str, str], FeedEntry] = {}   # (article, way to the root) -> entry, made once per build
+    feeds = [_feed(graph, config, HOME, f"{config.title}: all articles", tuple(graph.articles), entries)]
     for entity in graph.entities.values():
         slugs = graph.mentions.get(entity.id, ())
         if slugs:
             page = entity_path(entity.kind, entity.slug)
-            feeds.append(_feed(graph, config, page, f"{entity.name} · {config.title}", slugs))
+            feeds.append(_feed(graph, config, page, f"{entity.name} · {config.title}", slugs, entries))
     return [page for page in feeds if page is not None]
 
 
@@ -62,13 +63,20 @@ def has_feed(graph: Graph, entity_id: str) -> bool:
     return bool(graph.mentions.get(entity_id))
 
 
-def _feed(graph: Graph, config: SiteConfig, page_path: str, title: str, slugs: tuple[str, ...]) -> Page | None:
+def _feed(graph: Graph, config: SiteConfig, page_path: str, title: str, slugs: tuple[str, ...],
+          made: dict[tuple[str, str], FeedEntry]) -> Page | None:
     if not slugs:
         return None
     path = feed_path(page_path)
     link = _linker(config, path)
-    articles = [graph.articles[slug] for slug in slugs]
-    entries = tuple(_entry(config, article, link) for article in articles)
+    way = "" if config.base_url else root_prefix(path)   # relative links differ only by the way to the root
+    entries = []
+    for slug in slugs:
+        entry = made.get((slug, way))
+        if entry is None:
+            entry = made[slug, way] = _entry(config, graph.articles[slug], link)
+        entries.append(entry)
+    entries = tuple(entries)
     feed = Feed(id=_id(config, page_path), title=xml_text(title), self_link=link(path), page_link=link(page_path),
                 updated=max(entry.published for entry in entries), subtitle=xml_text(config.description),
                 author=xml_text(config.author or config.title), entries=entries)
