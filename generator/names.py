@@ -6,9 +6,10 @@ import difflib
 from functools import lru_cache
 import re
 
-from .markdown import fold_text as fold_name
+from .markdown import fold_text
 
 MIN_TYPO_LENGTH = 5
+fold_name = lru_cache(maxsize=1 << 16)(fold_text)   # names are folded again and again, in every rebuild
 _DIGITS = re.compile(r"\d+")
 
 

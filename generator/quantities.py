@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,6 +57,7 @@ class Quantity:
         return f"{text} {self.unit}" if self.unit else text
 
 
+@lru_cache(maxsize=1 << 16)   # a pure function; the same values come back in every rebuild of `serve`
 def parse_quantity(text: str, unit: str = "") -> Quantity | None:
     """Read a quantity from text, or None when the text is not one."""
     match = _QUANTITY.fullmatch(" ".join(text.split()))
