@@ -28,6 +28,7 @@ from .server import Preview, allowed_hosts, make_app, send_reload
 from .watch import start_watching
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+SHOWN = (".md", ".yaml", ".yml", ".html", ".xml", ".txt", ".css", ".js")
 IDLE_SECONDS = 2.0   # after this long without a save, data exports and the search index are brought up to date
 
 
@@ -107,8 +108,9 @@ def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch:
     seen = {str(w) for w in last.warnings} if last else set()
     if verbose is not None:
         print_warnings([w for w in outcome.warnings if str(w) not in seen], verbose)
-    names = ", ".join(sorted(path.name for path in batch)[:3]) + (" ..." if len(batch) > 3 else "")
-    because = f" after {names} changed" if batch else ""
+    shown = sorted(path.name for path in batch if path.suffix in SHOWN or path.exists())   # not editors' temp files
+    names = ", ".join(shown[:3]) + (" ..." if len(shown) > 3 else "")
+    because = f" after {names} changed" if shown else ""
     if outcome.errors:
         print_errors(outcome.errors, f"the preview shows the last good build{because}")
     elif outcome.result is not None:

@@ -22,6 +22,11 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 
 WILDCARDS = ("0.0.0.0", "::", "")
+NOT_FOUND = (b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
+             b'<meta name="viewport" content="width=device-width, initial-scale=1">'
+             b'<link rel="stylesheet" href="/static/style.css"></head><body><main id="main">'
+             b'<h1>Not found</h1><p>There is no page at this address in the preview. '
+             b'<a href="/">Go to the home page</a>.</p></main></body></html>')
 _BODY = re.compile(rb"<body[^>]*>", re.IGNORECASE)
 _PANEL_STYLE = ("position:sticky;top:0;z-index:2147483647;margin:0;padding:1em 1.25em;background:#fff4f4;"
                 "color:#7a0010;border-bottom:3px solid #c8102e;font:14px/1.45 system-ui,sans-serif")
@@ -104,13 +109,9 @@ class PageHandler(_Guarded, web.RequestHandler):
                 self._send(preview, handle.read(), mimetypes.guess_type(file)[0] or "application/octet-stream")
 
     def _not_found(self, preview: Preview) -> None:
+        # Not the site's 404.html: its links start from base_url's path, which the preview does not serve under.
         self.set_status(404)
-        page = os.path.join(preview.root, "404.html")
-        body = b"<!doctype html><title>Not found</title><body><h1>Not found</h1></body>"
-        if os.path.isfile(page):
-            with open(page, "rb") as handle:
-                body = handle.read()
-        self._send(preview, body, "text/html")
+        self._send(preview, NOT_FOUND, "text/html")
 
     def _send(self, preview: Preview, data: bytes, kind: str) -> None:
         if kind == "text/html":

@@ -71,8 +71,10 @@ def test_nothing_outside_the_output_folder_or_hidden_in_it_is_served(server):
         status, _, body = get(server.url, path)
         assert status in (400, 403, 404), path
         assert "root:" not in body
-    status, headers, _ = get(server.url, "//evil.example/")
-    assert status == 404
+    status, headers, body = get(server.url, "//evil.example/")
+    page = BeautifulSoup(body, "html.parser")
+    assert status == 404 and page.h1.get_text() == "Not found"
+    assert page.find("link", rel="stylesheet")["href"] == "/static/style.css"   # from the root the preview serves
     status, headers, _ = get(server.url, "/companies")
     assert status == 302 and headers["Location"] == "/companies/"
 
