@@ -14,17 +14,18 @@ def make_body(rng: random.Random, slots: dict[str, str], lead: str, fact_lines: 
     """A story: a lead, the fact sentences woven in, a heading, a list, a quotation and a link."""
     blocks = [lead]
     pending = list(fact_lines)
-    heading_at = rng.randrange(3, 6)
-    while _count(blocks) < TARGET_WORDS or pending:
-        if len(blocks) == heading_at:
-            blocks.append(f"## {rng.choice(W.HEADINGS)}")
-            blocks.append(_bullets(rng, slots))
+    heading_after = rng.randrange(3, 5)
+    paragraphs = 0
+    while _count(blocks) < TARGET_WORDS or pending or paragraphs <= heading_after:
         sentences = [_filler(rng, slots) for _ in range(rng.randrange(3, 6))]
         if pending:
             sentences.insert(rng.randrange(len(sentences) + 1), pending.pop(0))
         blocks.append(" ".join(sentences))
-        if len(blocks) == 3:
+        paragraphs += 1
+        if paragraphs == 2:
             blocks.append(f"> \"{_filler(rng, slots)}\" said {speaker}.")
+        if paragraphs == heading_after:
+            blocks += [f"## {rng.choice(W.HEADINGS)}", _bullets(rng, slots)]
     blocks.append(f"More details are in the [company filing]({link}).")
     return "\n\n".join(blocks) + "\n"
 

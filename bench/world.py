@@ -77,7 +77,7 @@ def _company(rng: random.Random, i: int) -> Thing:
         han, eng = rng.choice(W.HAN_INDUSTRIES)
         short = p1 + p2.lower()
         return Thing("company", f"{short} {eng}", (h1 + h2 + han, short.upper()), True, short)
-    if roll < 0.11:                                    # a Han name with no profile: slug transliterated
+    if roll < 0.11 or i == 1:                          # a Han name with no profile: slug transliterated
         (h1, p1), (h2, p2) = rng.choice(W.HAN_SYLLABLES), rng.choice(W.HAN_SYLLABLES)
         han, _ = rng.choice(W.HAN_INDUSTRIES)
         return Thing("company", h1 + h2 + han, (), False, p1 + p2.lower())
