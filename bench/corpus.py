@@ -18,8 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.engines import hugo_files, pelican_files  # noqa: E402
 from bench.facts import PROPERTIES  # noqa: E402
 from bench.stories import Story, plan_stories  # noqa: E402
+from bench.words import OUTLETS  # noqa: E402
 from bench.world import Thing, World, make_world  # noqa: E402
 from generator.slugs import slugify_name  # noqa: E402
 
@@ -68,7 +70,6 @@ def article_file(story: Story) -> str:
 
 
 def _outlet(story: Story) -> str:
-    from bench.words import OUTLETS
     return OUTLETS[story.number % len(OUTLETS)]
 
 
@@ -129,7 +130,6 @@ def factsheet_files(world: World, stories: list[Story]) -> dict[str, str]:
 
 def write_corpus(out: Path, articles: int, seed: int = 1, engines: tuple[str, ...] = ()) -> int:
     """Write the corpus below `out`; returns the number of files written."""
-    from bench.engines import hugo_files, pelican_files
     world, stories = generate(articles, seed)
     files = factsheet_files(world, stories)
     if "hugo" in engines:

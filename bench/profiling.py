@@ -1,4 +1,4 @@
-"""Profile one build with cProfile: `python bench/profile.py [--articles 10000] [--out bench/PROFILE.md]`.
+"""Profile one build with cProfile: `python bench/profiling.py [--articles 10000] [--out bench/PROFILE.md]`.
 
 Runs a cold build and then a no-op rebuild of the benchmark corpus in this process under
 cProfile, and writes where the time went: per stage (read, parse, resolve, render, write,
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     clean([str(output), str(corpus / ".factsheet-cache"), str(corpus.parent / ".factsheet-cache")], corpus)
     args = ["--content", str(corpus / "content"), "--config", str(corpus / "site.yaml"), "--output", str(output), "-q"]
     parts = [f"# Profile of a Factsheet build at {options.articles:,} articles\n\n"
-             f"Made by `python bench/profile.py --articles {options.articles}` (cProfile, one process).\n"]
+             f"Made by `python bench/profiling.py --articles {options.articles}` (cProfile, one process).\n"]
     for title in ("Cold build (empty output)", "No-op rebuild (nothing changed)"):
         stats, seconds, status = profile_build(args)
         if status != 0:
