@@ -1,0 +1,1 @@
+"""Benchmark: corpus generator, runner and profiler."""

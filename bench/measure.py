@@ -1,0 +1,89 @@
+"""Time one command as a child process: wall and CPU seconds, and its peak memory.
+
+Peak memory is taken two ways: `ru_maxrss` from wait4() (the largest single process of the
+tree, exact) and the summed resident memory of the whole process tree sampled every 20 ms
+(what a build with worker processes really holds at once; it can miss a very short peak).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One timed run of a command."""
+
+    seconds: float        # wall clock
+    cpu: float            # user + system seconds of the process and the children it waited for
+    max_rss_mb: float     # largest resident set of a single process (wait4)
+    tree_rss_mb: float    # largest sampled sum over the process tree
+    status: int           # exit status
+
+
+def measure(command: list[str], cwd: Path, log: Path) -> Sample:
+    """Run `command` in `cwd` with its output in `log`, and measure it."""
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        peak = _Sampler(process.pid)
+        peak.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        peak.stop()
+    return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                  max(peak.peak_kb, usage.ru_maxrss) / 1024, process.returncode)
+
+
+class _Sampler(threading.Thread):
+    """Polls the summed VmRSS of a process and its descendants until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        """Sample until stop() is called."""
+        while not self._done.wait(SAMPLE_SECONDS):
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+
+    def stop(self) -> None:
+        """Stop sampling and wait for the thread."""
+        self._done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants, through /proc/<pid>/task/<tid>/children."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0

@@ -1,0 +1,149 @@
+"""The benchmark corpus: deterministic, builds with no errors, and uses every feature of the format."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from bench.run import main as run_bench
+from generator.build import BuildOptions, build_site
+from generator.markdown import fold_text, make_markdown
+from generator.model import DateValue
+from generator.parse import parse_sources
+from generator.resolve import resolve_graph
+from generator.sheets import build_rows
+from generator.sources import read_sources
+
+ARTICLES = 300
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below a folder with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A corpus of ARTICLES articles with Hugo and Pelican inputs."""
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, ARTICLES, seed=1, engines=("hugo", "pelican"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def graph(corpus):
+    """The corpus read, parsed and resolved by the real stages; no errors allowed."""
+    sources, read_problems = read_sources(corpus / "content")
+    parsed, parse_problems = parse_sources(sources, make_markdown(False))
+    resolved, resolve_problems = resolve_graph(parsed)
+    errors = [*read_problems.errors, *parse_problems.errors, *resolve_problems.errors]
+    assert errors == []
+    return resolved
+
+
+def test_the_same_arguments_give_byte_identical_files_and_the_seed_matters(tmp_path):
+    write_corpus(tmp_path / "a", 40, seed=7, engines=("hugo", "pelican"))
+    write_corpus(tmp_path / "b", 40, seed=7, engines=("hugo", "pelican"))
+    write_corpus(tmp_path / "c", 40, seed=8)
+    first = tree(tmp_path / "a")
+    assert len(first) > 100 and first == tree(tmp_path / "b")
+    assert tree(tmp_path / "c")["content/properties.yaml"] == first["content/properties.yaml"]
+    assert {k: v for k, v in tree(tmp_path / "c").items() if k.startswith("content/articles")} != \
+           {k: v for k, v in first.items() if k.startswith("content/articles")}
+
+
+def test_the_corpus_builds_with_no_errors_and_only_no_profile_warnings(corpus, tmp_path):
+    result = build_site(BuildOptions(corpus / "content", tmp_path / "out", corpus / "site.yaml", config_required=True))
+    assert {warning.category for warning in result.warnings} == {"no-profile"}
+    pages = list((tmp_path / "out").rglob("index.html"))
+    assert result.articles == ARTICLES and 1.35 * ARTICLES <= len(pages) <= 1.55 * ARTICLES
+
+
+def test_articles_are_news_sized_with_markdown_structure(corpus):
+    bodies = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1] for p in (corpus / "content/articles").rglob("*.md")]
+    words = sorted(len(body.split()) for body in bodies)
+    assert len(bodies) == ARTICLES and 550 <= words[len(words) // 2] <= 700
+    assert all("\n## " in body and "\n- " in body and "\n> " in body and "](https://" in body for body in bodies)
+
+
+def test_every_kind_has_profiles_and_articles_name_entities_by_alias(graph):
+    assert {e.kind for e in graph.entities.values() if e.profile} == {"company", "site", "person", "event"}
+    by_alias = [name.text for article in graph.articles.values()
+                for name in (*article.companies, *article.sites, *article.people)
+                if any(fold_text(name.text) == fold_text(alias) for e in graph.entities.values() for alias in e.aliases)]
+    assert len(by_alias) > 10
+    relations = {rel for e in graph.entities.values() if e.profile for rel, _ in e.profile.relations}
+    assert relations == {"parent company", "located in"}
+
+
+def test_names_in_chinese_cyrillic_and_accented_latin(graph):
+    names = [n for e in graph.entities.values() for n in (e.name, *e.aliases)]
+    assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names)
+    assert any(re.search(r"[\u0400-\u04ff]", n) for n in names)
+    assert any(unicodedata.normalize("NFD", n) != n and re.fullmatch(r"[^\u0400-\u9fff]+", n) for n in names)
+    han_only = [e for e in graph.entities.values() if re.fullmatch(r"[\u4e00-\u9fff]+", e.name)]
+    assert han_only and all(re.fullmatch(r"[a-z0-9-]+", e.slug) for e in han_only)
+
+
+def test_inline_events_are_shared_and_bare_names_refer_to_events_described_elsewhere(graph):
+    sources_of = {}
+    for fact in graph.facts:
+        if fact.property == "type" and fact.source.kind == "article":
+            sources_of.setdefault(fact.subject, set()).add(fact.source.key)
+    assert any(len(articles) >= 2 for articles in sources_of.values())
+    dates = {}
+    for fact in graph.facts:
+        if fact.property == "date" and isinstance(fact.value, DateValue):
+            dates.setdefault(fact.subject, set()).add(fact.value.date)
+    assert any(len(values) > 1 for values in dates.values())
+    assert any(article.event_refs for article in graph.articles.values())
+    assert {f.value.text for f in graph.facts if f.property == "status"} >= {"planned", "happened"}
+
+
+def test_facts_have_quotes_partial_dates_periods_conflicts_and_histories(graph):
+    facts = graph.facts
+    assert sum(bool(f.quote) for f in facts) > ARTICLES
+    assert any(f.as_of and f.as_of.month and not f.as_of.day for f in facts)
+    assert any(f.as_of and not f.as_of.month for f in facts)
+    assert any(isinstance(f.value, DateValue) and not f.value.date.day for f in facts)
+    assert any(f.period for f in facts)
+    assert {f.status for f in facts} >= {"planned", "estimate", "actual"}
+    facts_of = {}
+    for fact in facts:
+        facts_of.setdefault(fact.subject, []).append(fact)
+    rows = [row for group in facts_of.values() for row in build_rows(group, graph.properties)]
+    assert any(row.conflict for row in rows)
+    assert any(row.spec.single and len({r.as_of for r in row.readings}) > 1 for row in rows)
+    assert any(len({f.source for f in claim.facts}) > 1 for row in rows for r in row.readings for claim in r.claims)
+
+
+def test_hugo_and_pelican_get_the_same_articles(corpus):
+    slugs = {p.stem for p in (corpus / "content/articles").rglob("*.md")}
+    assert {p.stem for p in (corpus / "hugo/content/articles").rglob("*.md")} == slugs
+    assert {p.stem for p in (corpus / "pelican/content").rglob("*.md")} == slugs
+    assert "[taxonomies]" in (corpus / "hugo/hugo.toml").read_text(encoding="utf-8")
+    assert {"baseof.html", "single.html", "list.html", "taxonomy.html", "term.html"} <= \
+           {p.name for p in (corpus / "hugo/layouts").iterdir()}
+    pelican = next((corpus / "pelican/content").rglob("*.md")).read_text(encoding="utf-8")
+    assert re.match(r"Title: .+\nDate: \d{4}-\d\d-\d\d\nSlug: .+\nCategory: .+\nTags: .+", pelican)
+
+
+def test_the_runner_times_three_phases_cleans_caches_and_restores_the_edited_article(tmp_path, capsys):
+    marker = tmp_path / "work/stale-cache"
+    marker.mkdir(parents=True)
+    results = tmp_path / "results.json"
+    status = run_bench(["--sizes", "30", "--repeat", "1", "--engines", "factsheet", "--work", str(tmp_path / "work"),
+                        "--json", str(results), "--clean", "{corpus}/../stale-cache"])
+    assert status == 0 and not marker.exists()
+    report = json.loads(results.read_text())
+    assert [(r["phase"], r["status"]) for r in report["runs"]] == [("cold", 0), ("noop", 0), ("edit", 0)]
+    assert report["summary"][0]["pages"] > 30 and report["summary"][0]["tree_mb"] > 0
+    assert "| 30 | factsheet |" in capsys.readouterr().out
+    fresh = tmp_path / "fresh"
+    write_corpus(fresh, 30, seed=1)
+    assert tree(fresh / "content") == tree(tmp_path / "work/corpus-30-seed1/content")
