@@ -116,7 +116,8 @@ def profile_file(thing: Thing) -> str:
 
 def factsheet_files(world: World, stories: list[Story]) -> dict[str, str]:
     """Every file of the Factsheet site: site.yaml, properties.yaml, profiles and articles."""
-    files = {"site.yaml": "title: Benchmark corpus\ndescription: Generated news for timing builds.\n",
+    files = {"site.yaml": ("title: Benchmark corpus\ndescription: Generated news for timing builds.\n"
+                           "base_url: https://news.example/\n"),
              "content/properties.yaml": PROPERTIES}
     folders = {"company": "companies", "site": "sites", "person": "people", "event": "events"}
     things = [*world.companies, *world.cities, *world.facilities, *world.people, *world.summits]

@@ -38,8 +38,8 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def graph(corpus):
     """The corpus read, parsed and resolved by the real stages; no errors allowed."""
-    sources, read_problems = read_sources(corpus / "content")
-    parsed, parse_problems = parse_sources(sources, make_markdown(False))
+    sources, read_problems, _ = read_sources(corpus / "content")
+    parsed, parse_problems, _ = parse_sources(sources, make_markdown(False))
     resolved, resolve_problems = resolve_graph(parsed)
     errors = [*read_problems.errors, *parse_problems.errors, *resolve_problems.errors]
     assert errors == []
