@@ -74,7 +74,7 @@ def main() -> int:
         if url is None:
             print("the server did not start", file=sys.stderr)
             return 1
-        article = sorted((work / "content" / "articles").glob("*.md"))[0]
+        article = sorted((work / "content" / "articles").rglob("*.md"))[0]
         times = asyncio.run(measure(url, article, args.repeat))
     finally:
         server.terminate()

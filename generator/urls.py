@@ -10,6 +10,7 @@ canonical links and structured data.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 FOLDERS = {"company": "companies", "site": "sites", "person": "people", "event": "events"}
@@ -81,6 +82,7 @@ def relative(from_path: str, to_path: str, pretty: bool = False) -> str:
     return (root_prefix(from_path) + href(to_path, pretty)) or "./"
 
 
+@lru_cache(maxsize=1 << 17)   # a pure function, asked for the same pages in every rebuild of `serve`
 def absolute(base_url: str, path: str) -> str:
     """The published address of a page or file (`https://example.org/repo/companies/xiaomi/`); '' without base_url."""
     if not base_url:
@@ -93,6 +95,7 @@ def base_path(base_url: str) -> str:
     return (urlsplit(base_url).path.rstrip("/") + "/") if base_url else "/"
 
 
+@lru_cache(maxsize=1 << 16)   # a pure function; every rebuild of `serve` cites the same quotes
 def text_fragment(text: str) -> str:
     """A URL fragment that makes browsers highlight `text` (`#:~:text=...`), safely encoded."""
     words = " ".join(text.split())

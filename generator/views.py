@@ -86,6 +86,7 @@ class ViewMaker:
         self.graph = graph
         self._links: dict[str, Link] = {}            # entity id -> its link, made once per build
         self._items: dict[str, ArticleItem] = {}     # article slug -> its list item, made once per build
+        self._citations: dict[int, Citation] = {}    # id of a fact -> its citation, made once per build
 
     def entity_link(self, entity_id: str, note: str = "") -> Link:
         """A link to an entity's fact sheet."""
@@ -107,6 +108,12 @@ class ViewMaker:
 
     def citation(self, fact: Fact) -> Citation:
         """The source of a fact, linked to its article with the quote highlighted."""
+        made = self._citations.get(id(fact))   # the graph keeps every fact alive, so ids are stable
+        if made is None:
+            made = self._citations[id(fact)] = self._cite(fact)
+        return made
+
+    def _cite(self, fact: Fact) -> Citation:
         if fact.source.kind == "profile":
             entity = self.graph.entities[fact.source.key]
             return Citation(f"Profile of {entity.name}", "", "", "", entity_path(entity.kind, entity.slug), "")
