@@ -81,7 +81,10 @@ def theme_stamp(config: SiteConfig) -> tuple:
     for folder in (config.templates, DEFAULT_THEME):
         if folder and folder.is_dir():
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                info = path.stat()
+                try:
+                    info = path.stat()
+                except OSError:   # removed while we looked (a `git checkout`): the next save rebuilds again
+                    continue
                 stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
     return (config, tuple(stamps))
 

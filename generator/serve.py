@@ -14,6 +14,7 @@ import queue
 import signal
 import sys
 import threading
+import traceback
 import webbrowser
 
 from tornado import netutil
@@ -90,16 +91,26 @@ def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queu
         try:
             batch = next_batch(changes, wait=IDLE_SECONDS if previewer.derived_are_stale else None)
         except queue.Empty:   # quiet for a while: bring exports and search up to date
-            _report(previewer.rebuild(), last, verbose, searching=True)
+            _report(_guarded(previewer, set(), True), last, verbose, searching=True)
             continue
         if stop.is_set():
             return
-        outcome = previewer.rebuild(batch, derived=False)
+        outcome = _guarded(previewer, batch, False)
         preview.errors = outcome.errors
         _report(outcome, last, verbose, batch)
         if outcome.changed:
             loop.add_callback(send_reload)
         last = outcome
+
+
+def _guarded(previewer: Previewer, batch: set, derived: bool) -> Outcome:
+    """A rebuild that cannot end the preview: a bug is printed and shown like an error, and serving goes on."""
+    try:
+        return previewer.rebuild(batch, derived)
+    except Exception as error:   # not bad content (that is reported as errors): a bug in Factsheet
+        traceback.print_exc()
+        previewer.errors = (f"internal error, please report it: {error!r}",)
+        return Outcome(previewer.errors, (), None, True, 0.0)
 
 
 def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch: set = frozenset(),

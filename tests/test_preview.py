@@ -182,3 +182,14 @@ def test_a_quick_rebuild_keeps_exports_and_search_until_they_are_refreshed(previ
     assert refreshed.result.parsed == 0 and refreshed.result.rendered == 0 and not previewer.derived_are_stale
     assert "310000" in (out / "data/facts.csv").read_text(encoding="utf-8")
     assert {p.name for p in (out / "pagefind").rglob("*") if p.is_file()} != search_before
+
+
+def test_a_bug_in_a_rebuild_is_shown_and_does_not_end_the_preview(previewer, monkeypatch, capsys):
+    from generator import serve
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+    monkeypatch.setattr(previewer, "rebuild", broken)
+    outcome = serve._guarded(previewer, set(), False)
+    assert outcome.changed and outcome.errors == ("internal error, please report it: KeyError('a bug')",)
+    assert "Traceback" in capsys.readouterr().err
