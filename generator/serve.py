@@ -25,7 +25,7 @@ from .build import BuildOptions, check_folders
 from .errors import UsageError
 from .preview import Outcome, Previewer, next_batch
 from .report import print_errors, print_warnings
-from .server import Preview, allowed_hosts, make_app, send_reload
+from .server import WILDCARDS, Preview, allowed_hosts, make_app, send_reload
 from .watch import start_watching
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -47,7 +47,8 @@ def serve(options: BuildOptions, host: str, port: int, open_browser: bool = Fals
     server.add_sockets(sockets)
     loop = IOLoop.current()
     loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)   # from now on Ctrl-C ends the loop, then we clean up
-    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    shown = "127.0.0.1" if host in WILDCARDS else f"[{host}]" if ":" in host else host   # 0.0.0.0 is no address to open
+    url = f"http://{shown}:{port}/"
     if host not in LOOPBACK:
         print(f"warning: serving on {host}: anyone who can reach this machine on port {port} can read the preview",
               file=sys.stderr)
