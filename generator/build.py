@@ -111,10 +111,10 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = memo.derived
-    if options.write and (options.derived or derived is None):
-        derived, found = derive_files(graph, config, files, memo.derived)
-        problems.extend(found)
     if options.write:
+        if options.derived or derived is None:
+            derived, found = derive_files(graph, config, files, derived)
+            problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
     report = write_site(files, options.output, memo.written) if options.write else None

@@ -37,9 +37,9 @@ class Outcome:
 class Previewer:
     """Rebuilds one site again and again, redoing only what the changed files require."""
 
-    def __init__(self, options: BuildOptions, templates: Path | None = None) -> None:
+    def __init__(self, options: BuildOptions) -> None:
         self.options = options
-        self.templates = templates        # the site's own template folder, if any
+        self.templates: Path | None = None  # the site's own template folder, once a build has read site.yaml
         self.memo: Memo | None = None     # the last good build's memo
         self.errors: tuple[str, ...] = ()  # the errors now shown
         self.derived_are_stale = False       # whether the last good build kept older exports and search index
@@ -51,7 +51,7 @@ class Previewer:
         that a save shows at once; `derived_are_stale` then says to `rebuild()` when all is quiet.
         """
         started = time.perf_counter()
-        memo = self._forget(self.memo, [Path(p) for p in changed])
+        memo = self._forget([Path(p) for p in changed])
         try:
             result = build_site(replace(self.options, derived=derived), memo)
         except BuildFailed as failed:
@@ -75,15 +75,15 @@ class Previewer:
         self.derived_are_stale = False   # nothing to index until the content builds again
         return Outcome(errors, warnings, None, changed, time.perf_counter() - started)
 
-    def _forget(self, memo: Memo | None, changed: list[Path]) -> Memo | None:
-        """The memo without what the changed files may have changed."""
-        if memo is None or not changed:
-            return memo
+    def _forget(self, changed: list[Path]) -> Memo | None:
+        """The last good memo without what the changed files may have changed."""
+        if self.memo is None or not changed:
+            return self.memo
         content = self.options.content.resolve()
         themes = [p.resolve() for p in (self.templates, DEFAULT_THEME) if p is not None]
         rels = {path.resolve().relative_to(content).as_posix() for path in changed if _below(path, content)}
         theme_changed = any(_below(path, theme) for path in changed for theme in themes)
-        return memo.forget(rels, theme_changed)
+        return self.memo.forget(rels, theme_changed)
 
 
 def _below(path: Path, folder: Path) -> bool:

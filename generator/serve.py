@@ -90,16 +90,15 @@ def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queu
     """Turn each burst of saves into one rebuild; have the loop reload the pages when something changed."""
     while not stop.is_set():
         try:
-            batch = next_batch(changes, wait=IDLE_SECONDS if previewer.derived_are_stale else None)
+            batch, refresh = next_batch(changes, wait=IDLE_SECONDS if previewer.derived_are_stale else None), False
         except queue.Empty:   # quiet for a while: bring exports and search up to date
-            _report(_guarded(previewer, set(), True), last, verbose, searching=True)
-            continue
+            batch, refresh = set(), True
         if stop.is_set():
             return
-        outcome = _guarded(previewer, batch, False)
+        outcome = _guarded(previewer, batch, refresh)
         preview.errors = outcome.errors
-        _report(outcome, last, verbose, batch)
-        if outcome.changed:
+        _report(outcome, last, verbose, batch, refresh)
+        if outcome.changed and (outcome.errors or not refresh):   # pages only change on saves
             loop.add_callback(send_reload)
         last = outcome
 
@@ -125,10 +124,9 @@ def _report(outcome: Outcome, last: Outcome | None, verbose: bool | None, batch:
     because = f" after {names} changed" if shown else ""
     if outcome.errors:
         print_errors(outcome.errors, f"the preview shows the last good build{because}")
+    elif searching:
+        print(f"Data exports and search index brought up to date in {outcome.seconds:.2f} s.", flush=True)
     elif outcome.result is not None:
         report, result = outcome.result.report, outcome.result
-        if searching:
-            print(f"Data exports and search index brought up to date in {outcome.seconds:.2f} s.", flush=True)
-            return
         print(f"{'Rebuilt' if last else 'Built'} in {outcome.seconds:.2f} s{because}: {result.parsed} files parsed, "
               f"{result.rendered} pages rendered, {report.written} written, {report.removed} removed.", flush=True)
