@@ -21,6 +21,8 @@ from .search import SearchIndex, search_files
 from .sources import Source, Stamp, read_sources
 from .write import WriteReport, check_output, write_site
 
+CACHE_FOLDER = ".factsheet-cache"
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -32,6 +34,7 @@ class BuildOptions:
     config_required: bool = False   # True when --config named the file
     write: bool = True              # False for `check`
     derived: bool = True            # False keeps the last data exports and search index (`serve` refreshes them when idle)
+    cache: Path | None = None       # folder of the persistent build cache; None builds without one
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import BuildOptions, build_site
+from .build import CACHE_FOLDER, BuildOptions, build_site
 from .errors import BuildFailed, UsageError
 from .serve import serve
 from .report import print_errors, print_warnings, summary
@@ -21,6 +21,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--content", default="content", metavar="DIR", help="content folder (default: content)")
     parser.add_argument("--output", default="output", metavar="DIR", help="output folder (default: output)")
     parser.add_argument("--config", metavar="FILE", help="site settings (default: site.yaml, optional)")
+    parser.add_argument("--cache", metavar="DIR",
+                        help="build cache, safe to delete (default: .factsheet-cache beside the config file)")
+    parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing a cache")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every warning, including each entity that has no profile")
@@ -34,8 +37,10 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     args = make_parser().parse_args(argv)
-    options = BuildOptions(Path(args.content), Path(args.output), Path(args.config or "site.yaml"),
-                           config_required=args.config is not None, write=args.command != "check")
+    config = Path(args.config or "site.yaml")
+    cache = None if args.no_cache else Path(args.cache) if args.cache else config.parent / CACHE_FOLDER
+    options = BuildOptions(Path(args.content), Path(args.output), config,
+                           config_required=args.config is not None, write=args.command != "check", cache=cache)
     try:
         if args.command == "serve":
             return serve(options, args.host, args.port, args.open, args.verbose, args.quiet)
