@@ -35,6 +35,8 @@ class BuildOptions:
     write: bool = True              # False for `check`
     derived: bool = True            # False keeps the last data exports and search index (`serve` refreshes them when idle)
     cache: Path | None = None       # folder of the persistent build cache; None builds without one
+    workers: int = 1                # processes that parse and render when there is much to do
+    keep: bool = False              # keep every page's context, for the next build in this process (`serve`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +105,14 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     memo = _usable(memo, config)
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
-    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), memo.parsed)
+    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), memo.parsed, options.workers)
     problems.extend(found)
     graph, found = resolve_graph(parsed)
     problems.extend(found)
     if problems.errors:
         raise BuildFailed(problems.errors, _sorted(problems.warnings))
     try:
-        files, pages = render_site(graph, config, memo.env, memo.pages)
+        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = memo.derived

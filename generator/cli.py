@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .build import CACHE_FOLDER, BuildOptions, build_site
 from .errors import BuildFailed, UsageError
+from .parallel import default_workers
 from .serve import serve
 from .report import print_errors, print_warnings, summary
 from .write import OutputError
@@ -24,6 +25,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", metavar="DIR",
                         help="build cache, safe to delete (default: .factsheet-cache beside the config file)")
     parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing a cache")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="worker processes for parsing and rendering (default: one per core)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every warning, including each entity that has no profile")
@@ -40,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     config = Path(args.config or "site.yaml")
     cache = None if args.no_cache else Path(args.cache) if args.cache else config.parent / CACHE_FOLDER
     options = BuildOptions(Path(args.content), Path(args.output), config,
-                           config_required=args.config is not None, write=args.command != "check", cache=cache)
+                           config_required=args.config is not None, write=args.command != "check", cache=cache,
+                           workers=args.jobs if args.jobs > 0 else default_workers())
     try:
         if args.command == "serve":
             return serve(options, args.host, args.port, args.open, args.verbose, args.quiet)

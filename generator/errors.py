@@ -13,6 +13,10 @@ class ContentError(Exception):
         self.message = message
         self.category = category   # groups warnings of one kind, e.g. "no-profile"
 
+    def __reduce__(self):
+        """Pickled with its fields, so that problems found in a worker process come back whole."""
+        return (ContentError, (self.path, self.line, self.message, self.category))
+
     def sort_key(self) -> tuple[str, int, str]:
         """Order problems by file, then line, then text."""
         return (self.path, self.line, self.message)

@@ -51,24 +51,55 @@ class _Lookups:
     related: dict[str, Counter]          # entity id -> entities it shares articles or facts with
 
 
+PageKey = tuple[str, str]   # (what kind of page, which one): ("entity", id), ("article", slug), ("home", "")...
+
+
 def plan_pages(graph: Graph) -> list[Page]:
     """Every page of the site, in a stable order."""
-    views = ViewMaker(graph)
-    look = _lookups(graph)
-    events = {eid: _event_item(graph, eid, look.facts_of.get(eid, [])) for eid, e in graph.entities.items()
-              if e.kind == "event"}
-    pages = [_home(graph, views, events)]
-    pages += [_entity_index(graph, look, kind) for kind in KINDS if kind != "event"]
-    pages.append(_events_index(events))
-    pages += [_entity(graph, views, look, events, entity_id) for entity_id in graph.entities]
-    pages.append(Page(ARTICLES, "articles.html", {"title": "Articles", "articles": tuple(
-        views.article_item(a) for a in graph.articles.values())}))
-    pages += [_article(graph, views, look, slug) for slug in graph.articles]
-    pages.append(Page(TAGS, "tags.html", {"title": "Tags", "tags": tuple(
-        Link(t.label, tag_path(t.slug), str(len(t.articles))) for t in graph.tags.values())}))
-    pages += [Page(tag_path(t.slug), "tag.html", {"title": t.label, "tag": t, "articles": tuple(
-        views.article_item(graph.articles[s]) for s in t.articles)}) for t in graph.tags.values()]
-    return pages
+    planner = PagePlanner(graph)
+    return [planner.plan(key) for key in planner.keys()]
+
+
+class PagePlanner:
+    """Plans any one page of a graph; what every page needs is computed once, up front."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.views = ViewMaker(graph)
+        self.look = _lookups(graph)
+        self.events = {eid: _event_item(graph, eid, self.look.facts_of.get(eid, []))
+                       for eid, e in graph.entities.items() if e.kind == "event"}
+
+    def keys(self) -> list[PageKey]:
+        """The key of every page, in the site's stable order."""
+        graph = self.graph
+        return [("home", ""), *(("index", kind) for kind in KINDS if kind != "event"), ("events", ""),
+                *(("entity", entity_id) for entity_id in graph.entities), ("articles", ""),
+                *(("article", slug) for slug in graph.articles), ("tags", ""), *(("tag", slug) for slug in graph.tags)]
+
+    def plan(self, key: PageKey) -> Page:
+        """The page of one key."""
+        what, which = key
+        graph, views, look = self.graph, self.views, self.look
+        if what == "entity":
+            return _entity(graph, views, look, self.events, which)
+        if what == "article":
+            return _article(graph, views, look, which)
+        if what == "tag":
+            tag = graph.tags[which]
+            return Page(tag_path(tag.slug), "tag.html", {"title": tag.label, "tag": tag, "articles": tuple(
+                views.article_item(graph.articles[s]) for s in tag.articles)})
+        if what == "index":
+            return _entity_index(graph, look, which)
+        if what == "home":
+            return _home(graph, views, self.events)
+        if what == "events":
+            return _events_index(self.events)
+        if what == "articles":
+            return Page(ARTICLES, "articles.html", {"title": "Articles", "articles": tuple(
+                views.article_item(a) for a in graph.articles.values())})
+        return Page(TAGS, "tags.html", {"title": "Tags", "tags": tuple(
+            Link(t.label, tag_path(t.slug), str(len(t.articles))) for t in graph.tags.values())})
 
 
 def _lookups(graph: Graph) -> _Lookups:

@@ -14,6 +14,7 @@ from .errors import ContentError, Problems
 from .fields import FieldReader
 from .frontmatter import load_meta, split_document
 from .markdown import fold_text, render_body
+from .parallel import run_shards
 from .properties import parse_properties
 from .records import Article, Body, EventRecord, FactRecord, Name, Profile, PropertySpec, RawValue, SourceInfo
 from .slugs import slugify_name
@@ -35,6 +36,7 @@ FACT_STATUSES = ("actual", "planned", "estimate")
 EVENT_STATUSES = ("happened", "planned", "cancelled")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_SLUG = 100
+PARALLEL_FROM = 200   # fewer files than this are parsed in this process: forking would cost more than it saves
 _NO_DATE = PartialDate(1, 1, 1)   # stands in for a missing date; the build fails on that error anyway
 
 
@@ -57,15 +59,21 @@ class ParsedFile:
 
 
 def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[Source, ParsedFile] | None = None,
-                  ) -> tuple[Parsed, Problems, dict[Source, ParsedFile]]:
-    """Parse every source (reusing `known` results for unchanged ones); a file with problems still yields what could be read."""
+                  workers: int = 1) -> tuple[Parsed, Problems, dict[Source, ParsedFile]]:
+    """Parse every source (reusing `known` results for unchanged ones); a file with problems still yields what could be read.
+
+    With several workers, the files to parse are shared out among forked processes.
+    """
     problems = Problems()
     known = known or {}
+    todo = tuple(source for source in sources if source not in known)
+    shards = workers * 4 if workers > 1 and len(todo) >= PARALLEL_FROM else 1
+    fresh = [result for shard in run_shards(_parse_shard, (todo, md), shards, workers) for result in shard]
+    made = dict(zip(todo, fresh))
     articles, profiles, properties = [], [], ()
     results = {}
     for source in sources:
-        result = known.get(source) or parse_file(source, md)
-        results[source] = result
+        result = results[source] = known.get(source) or made[source]
         problems.errors.extend(result.errors)
         problems.warnings.extend(result.warnings)
         if source.kind == "properties":
@@ -75,6 +83,13 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
         elif result.record is not None:
             profiles.append(result.record)
     return Parsed(tuple(articles), tuple(profiles), properties), problems, results
+
+
+def _parse_shard(shared: tuple[tuple[Source, ...], MarkdownIt], shard: int, shards: int) -> list[ParsedFile]:
+    """The `shard`-th of `shards` contiguous runs of the files, parsed."""
+    todo, md = shared
+    size = -(-len(todo) // shards)
+    return [parse_file(source, md) for source in todo[shard * size:(shard + 1) * size]]
 
 
 def parse_file(source: Source, md: MarkdownIt) -> ParsedFile:

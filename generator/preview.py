@@ -53,7 +53,8 @@ class Previewer:
         started = time.perf_counter()
         memo = self._forget([Path(p) for p in changed])
         try:
-            result = build_site(replace(self.options, derived=derived), memo)
+            workers = self.options.workers if self.memo is None else 1   # no forking once the server's threads run
+            result = build_site(replace(self.options, derived=derived, keep=True, workers=workers), memo)
         except BuildFailed as failed:
             return self._failed(tuple(str(e) for e in failed.errors), tuple(failed.warnings), started)
         except (UsageError, OutputError) as error:

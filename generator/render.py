@@ -12,7 +12,8 @@ from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
 from .feeds import plan_feeds
-from .pages import Page, plan_pages
+from .pages import Page, PagePlanner
+from .parallel import run_shards
 from .publish import Publisher
 from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
                    output_file)
@@ -48,31 +49,68 @@ class Rendered:
     """A rendered page and what it was rendered from, so an unchanged page is not rendered twice."""
 
     template: str   # the template's name
-    context: dict   # the page's context with its web extras, compared with the next build's
+    context: dict | None   # the page's context with its web extras, compared with the next build's (None: not kept)
     data: bytes     # the page as written
 
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
-                previous: Mapping[str, Rendered] | None = None) -> tuple[dict[str, bytes], dict[str, Rendered]]:
+                previous: Mapping[str, Rendered] | None = None, workers: int = 1,
+                ) -> tuple[dict[str, bytes], dict[str, Rendered]]:
     """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
     `previous` must come from a build with the same templates and settings (see `theme_stamp`).
+    With several workers and nothing to reuse, the pages are planned and rendered in forked
+    processes, which send back only the bytes (their `Rendered.context` is None).
     """
-    previous = previous or {}
-    pages = plan_pages(graph) + site_pages()
-    publisher = Publisher(graph, config)
+    work = _Work(PagePlanner(graph), Publisher(graph, config), env, config, previous or {})
+    items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
+    shards = workers * 4 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
-    for page in [*pages, *plan_feeds(graph, config), *plan_web_files(pages, config)]:
-        context = {**page.context, **publisher.extras(page)}
-        before = previous.get(page.path)
-        if before is not None and before.template == page.template and before.context == context:
-            rendered[page.path] = before
-        else:
-            rendered[page.path] = Rendered(page.template, context, render_page(env, page, config, context))
+    for shard in run_shards(_render_shard, (work, items), shards, workers):
+        if isinstance(shard, ContentError):
+            raise shard
+        rendered.update(shard)
+    for page in plan_web_files(list(rendered), config):
+        rendered[page.path] = work.render(page, keep=True)
     files = {output_file(path): page.data for path, page in rendered.items()}
     files.update(static_files(config))
     return files, rendered
+
+
+PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """What rendering any page needs: shared by the workers of one build."""
+
+    planner: PagePlanner
+    publisher: Publisher
+    env: jinja2.Environment
+    config: SiteConfig
+    previous: Mapping[str, Rendered]
+
+    def render(self, page: Page, keep: bool) -> Rendered:
+        """A page rendered, or taken from `previous` if its template and context are unchanged."""
+        context = {**page.context, **self.publisher.extras(page)}
+        before = self.previous.get(page.path)
+        if before is not None and before.template == page.template and before.context == context:
+            return before
+        return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context))
+
+
+def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
+    """The `shard`-th of `shards` contiguous runs of the pages (keys are planned first), rendered."""
+    work, items = shared
+    size = -(-len(items) // shards)
+    keep = shards == 1
+    try:
+        pages = (item if isinstance(item, Page) else work.planner.plan(item)
+                 for item in items[shard * size:(shard + 1) * size])
+        return {page.path: work.render(page, keep) for page in pages}
+    except ContentError as error:   # a template error, sent back as a value
+        return error
 
 
 def theme_stamp(config: SiteConfig) -> tuple:

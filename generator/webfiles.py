@@ -7,6 +7,8 @@ links start from base_url's path (`/repo/`), or from `/` without base_url.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from .config import SiteConfig
 from .pages import Page
 from .urls import NOT_FOUND, ROBOTS, SEARCH, SITEMAP, absolute, base_path, output_file, root_prefix
@@ -20,12 +22,12 @@ def site_pages() -> list[Page]:
             Page(NOT_FOUND, "404.html", {"title": "Page not found"})]
 
 
-def plan_web_files(pages: list[Page], config: SiteConfig) -> list[Page]:
-    """robots.txt, and sitemap.xml listing every HTML page when base_url is known."""
+def plan_web_files(paths: Iterable[str], config: SiteConfig) -> list[Page]:
+    """robots.txt, and sitemap.xml listing every HTML page (of these page paths) when base_url is known."""
     planned = [Page(ROBOTS, "robots.txt", {"title": "", "sitemap": absolute(config.base_url, SITEMAP)})]
     if config.base_url:
-        urls = tuple(absolute(config.base_url, page.path) for page in pages
-                     if page.path not in NOT_LISTED and output_file(page.path).endswith(".html"))
+        urls = tuple(absolute(config.base_url, path) for path in paths
+                     if path not in NOT_LISTED and output_file(path).endswith(".html"))
         planned.append(Page(SITEMAP, "sitemap.xml", {"title": "", "urls": urls}))
     return planned
 

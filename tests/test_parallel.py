@@ -1,0 +1,79 @@
+"""Parsing and rendering in forked workers gives the very files, warnings and errors of one process."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from generator.build import BuildOptions, build_site
+from generator.errors import BuildFailed
+from generator.parallel import run_shards
+from generator.parse import PARALLEL_FROM
+
+ARTICLES = 260   # enough files to parse (>= PARALLEL_FROM) and pages to render in workers
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below the folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A generated corpus big enough to be parsed and rendered in parallel."""
+    folder = tmp_path_factory.mktemp("corpus")
+    write_corpus(folder, ARTICLES, seed=3)
+    return folder
+
+
+def options(corpus: Path, output: Path, workers: int) -> BuildOptions:
+    """Build options for the corpus with this many workers."""
+    return BuildOptions(corpus / "content", output, corpus / "site.yaml", config_required=True, workers=workers)
+
+
+def test_shards_come_back_in_order_from_workers():
+    results = list(run_shards(lambda shared, k, n: (shared, k, n), "x", 6, workers=2))
+    assert results == [("x", k, 6) for k in range(6)]
+
+
+def test_two_workers_build_the_same_bytes_and_warnings_as_one(corpus, tmp_path):
+    assert ARTICLES >= PARALLEL_FROM
+    one = build_site(options(corpus, tmp_path / "one", 1))
+    two = build_site(options(corpus, tmp_path / "two", 2))
+    assert one.report.written == two.report.written > ARTICLES
+    assert [str(w) for w in one.warnings] == [str(w) for w in two.warnings]
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_content_errors_found_in_workers_are_reported_with_their_lines(corpus, tmp_path):
+    broken = tmp_path / "corpus"
+    (broken / "content").mkdir(parents=True)
+    for path in (corpus / "content").rglob("*"):
+        target = broken / "content" / path.relative_to(corpus / "content")
+        if path.is_dir():
+            target.mkdir(exist_ok=True)
+        else:
+            target.write_bytes(path.read_bytes())
+    (broken / "site.yaml").write_bytes((corpus / "site.yaml").read_bytes())
+    article = sorted((broken / "content/articles").rglob("*.md"))[-1]
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 20", "date: someday 20", 1), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(options(broken, tmp_path / "out", 2))
+    assert [(e.path, e.line) for e in failed.value.errors] == [(str(article), 3)]
+    assert "someday" in failed.value.errors[0].message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_error_in_a_worker_names_the_template_line(corpus, tmp_path):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ no_such.thing }}\n{% endblock %}\n')
+    site = tmp_path / "site.yaml"
+    site.write_text((corpus / "site.yaml").read_text(encoding="utf-8") + f"templates: {theme}\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(replace(options(corpus, tmp_path / "out", 2), config=site))
+    error, = failed.value.errors
+    assert error.path.endswith("article.html") and error.line == 3 and "no_such" in error.message
