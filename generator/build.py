@@ -15,11 +15,12 @@ from .exports import export_files
 from .markdown import make_markdown
 from .model import Graph
 from .parse import ParsedFile, parse_sources
-from .render import Rendered, make_environment, render_site, theme_stamp
+from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
 from .resolve import resolve_graph
 from .search import SearchIndex, search_files
 from .sources import Source, Stamp, read_sources
 from .write import WriteReport, check_output, write_site
+from .cache import BuildCache, Snapshot
 
 CACHE_FOLDER = ".factsheet-cache"
 
@@ -95,43 +96,71 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     """Build the site; raise BuildFailed with every content error, leaving output untouched.
 
     Given the memo of an earlier build of the same folders, only changed files are read and
-    parsed again, and only pages whose context changed are rendered again.
+    parsed again, and only pages whose context changed are rendered again. Without one, the
+    persistent cache (if any) says whether anything changed at all, and which parses still hold.
     """
     started = time.perf_counter()
     check_folders(options)
     problems = Problems()
     config, found = load_config(options.config, options.config_required)
     problems.extend(found)
+    cache = _open_cache(options, config) if memo is None and options.write else None
+    last = cache.last() if cache else None
+    if last is not None and not options.keep and cache.unchanged(last, options.output):
+        return _nothing_to_do(last, started, config)
     memo = _usable(memo, config)
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
-    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), memo.parsed, options.workers)
+    known = cache.parsed(sources, config.allow_html) if cache else memo.parsed
+    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers)
     problems.extend(found)
     graph, found = resolve_graph(parsed)
     problems.extend(found)
     if problems.errors:
         raise BuildFailed(problems.errors, _sorted(problems.warnings))
     try:
-        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers)
+        kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
+        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = memo.derived
     if options.write:
         if options.derived or derived is None:
-            derived, found = derive_files(graph, config, files, derived)
+            previous = derived or (Derived({}, cache.search()) if cache else None)
+            derived, found = derive_files(graph, config, files, previous)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
     report = write_site(files, options.output, memo.written) if options.write else None
+    warnings = _sorted(problems.warnings)
+    counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
+    if cache is not None:
+        cache.save(options.output, parses, config.allow_html, {path: page.digest for path, page in pages.items()},
+                   derived.search, counts, warnings)
     return BuildResult(
-        len(files), len(graph.articles), len(graph.entities), len(graph.facts), _sorted(problems.warnings),
-        report, time.perf_counter() - started,
+        *counts, warnings, report, time.perf_counter() - started,
         read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
-        parsed=sum(1 for source in parses if source not in memo.parsed),
+        parsed=sum(1 for source in parses if source not in known),
         rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
         memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
                   derived),
         config=config)
+
+
+def _open_cache(options: BuildOptions, config: SiteConfig) -> BuildCache | None:
+    """The persistent cache of a build from these options and settings, if it has one."""
+    if options.cache is None:
+        return None
+    setup = (str(options.content.resolve()), str(options.output.resolve()), str(options.config.resolve()),
+             options.config_required, options.derived)
+    return BuildCache.open(options.cache, setup, options.config, theme_files(config), options.content)
+
+
+def _nothing_to_do(snapshot: Snapshot, started: float, config: SiteConfig) -> BuildResult:
+    """The result of a build whose inputs and outputs are just as the last build left them."""
+    files = snapshot.counts[0]
+    return BuildResult(*snapshot.counts, snapshot.warnings, WriteReport(0, files, 0), time.perf_counter() - started,
+                       config=config)
 
 
 def _usable(memo: Memo | None, config: SiteConfig) -> Memo:

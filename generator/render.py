@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -18,6 +20,7 @@ from .publish import Publisher
 from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
                    output_file)
 from .webfiles import plan_web_files, site_pages
+from .write import KEEP
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
@@ -48,13 +51,14 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
 class Rendered:
     """A rendered page and what it was rendered from, so an unchanged page is not rendered twice."""
 
-    template: str   # the template's name
-    context: dict | None   # the page's context with its web extras, compared with the next build's (None: not kept)
-    data: bytes     # the page as written
+    template: str           # the template's name
+    context: dict | None    # the page's context with its web extras, compared with the next build's (None: not kept)
+    data: bytes             # the page as written, or KEEP: the file in the output is right already
+    digest: str = ""        # a hash of template and context, kept by the persistent cache ("" when not taken)
 
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
-                previous: Mapping[str, Rendered] | None = None, workers: int = 1,
+                previous: Mapping[str, Rendered] | None = None, workers: int = 1, kept: PageDigests | None = None,
                 ) -> tuple[dict[str, bytes], dict[str, Rendered]]:
     """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
@@ -62,8 +66,10 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     `previous` must come from a build with the same templates and settings (see `theme_stamp`).
     With several workers and nothing to reuse, the pages are planned and rendered in forked
     processes, which send back only the bytes (their `Rendered.context` is None).
+    With `kept`, the digests of a previous build's pages whose files are still intact, a page
+    whose digest is unchanged is not rendered: its bytes are KEEP.
     """
-    work = _Work(PagePlanner(graph), Publisher(graph, config), env, config, previous or {})
+    work = _Work(PagePlanner(graph), Publisher(graph, config), env, config, previous or {}, kept)
     items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
     shards = workers * 4 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
@@ -79,6 +85,7 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
 
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
+PageDigests = Mapping[str, str]   # page path -> digest of its template and context when it was written
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +97,20 @@ class _Work:
     env: jinja2.Environment
     config: SiteConfig
     previous: Mapping[str, Rendered]
+    kept: PageDigests | None
 
     def render(self, page: Page, keep: bool) -> Rendered:
-        """A page rendered, or taken from `previous` if its template and context are unchanged."""
+        """A page rendered, or taken from `previous` (or left in the output) if its template and context are unchanged."""
         context = {**page.context, **self.publisher.extras(page)}
         before = self.previous.get(page.path)
         if before is not None and before.template == page.template and before.context == context:
             return before
-        return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context))
+        if self.kept is None:
+            return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context))
+        digest = hashlib.blake2b(pickle.dumps((page.template, context), protocol=5), digest_size=20).hexdigest()
+        if self.kept.get(page.path) == digest:
+            return Rendered(page.template, None, KEEP, digest)
+        return Rendered(page.template, None, render_page(self.env, page, self.config, context), digest)
 
 
 def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
@@ -116,15 +129,22 @@ def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[s
 def theme_stamp(config: SiteConfig) -> tuple:
     """The settings and every template file's stamp: pages rendered under another stamp must be rendered again."""
     stamps = []
+    for path in theme_files(config):
+        try:
+            info = path.stat()
+        except OSError:   # removed while we looked (a `git checkout`): the next save rebuilds again
+            continue
+        stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
+    return (config, tuple(stamps))
+
+
+def theme_files(config: SiteConfig) -> list[Path]:
+    """Every file of the site's template folder and of the default theme."""
+    files = []
     for folder in (config.templates, DEFAULT_THEME):
         if folder and folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                try:
-                    info = path.stat()
-                except OSError:   # removed while we looked (a `git checkout`): the next save rebuilds again
-                    continue
-                stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
-    return (config, tuple(stamps))
+            files += sorted(p for p in folder.rglob("*") if p.is_file())
+    return files
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:

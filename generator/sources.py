@@ -57,6 +57,18 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
     return tuple(sources), problems, stamps
 
 
+def content_stamps(content_dir: Path) -> dict[str, Stamp] | None:
+    """The stamp of every content file, without reading any; None if some file cannot be looked at."""
+    problems = Problems()
+    stamps = {}
+    for rel in _content_files(content_dir, content_dir.resolve(), problems):
+        stamp = _stamp(content_dir / rel)
+        if stamp is None:
+            return None
+        stamps[rel] = stamp
+    return None if problems.errors else stamps
+
+
 def _stamp(path: Path) -> Stamp | None:
     try:
         info = path.stat()

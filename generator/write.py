@@ -21,6 +21,13 @@ STAGING = ".factsheet-staging"
 MARKER_TEXT = b"This folder is built by Factsheet; files in it are replaced on every build.\n"
 
 
+class Kept(bytes):
+    """The type of KEEP."""
+
+
+KEEP = Kept()   # in place of a file's bytes: the file in the output is known to be right already; leave it
+
+
 class OutputError(Exception):
     """The output folder could not be written (disk full, permissions)."""
 
@@ -48,14 +55,18 @@ def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes]
     """Make `output` hold exactly `files`, rewriting only what changed.
 
     `known` holds what an earlier write of this process put there: a file that is still there and
-    is to get the very same bytes object again is taken as unchanged without looking at it.
+    is to get the very same bytes object again is taken as unchanged without looking at it. A
+    file given as KEEP must be there already, and is left as it is.
     """
     check_output(output)
     known = known or {}
     root = str(output)
     existing, empty = _existing(root)
     present = set(existing)
-    changed = [rel for rel in sorted(files) if not (rel in present and known.get(rel) is files[rel])
+    missing = sorted(rel for rel, data in files.items() if data is KEEP and rel not in present)
+    if missing:
+        raise OutputError(f"'{missing[0]}' vanished from {output} during the build; build again")
+    changed = [rel for rel in sorted(files) if files[rel] is not KEEP and not (rel in present and known.get(rel) is files[rel])
                and not _same(_target(root, rel), files[rel])]
     stale = sorted(present - files.keys())
     if changed or stale or empty:
@@ -68,6 +79,19 @@ def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes]
                 path.unlink()
         _remove_empty_folders(output, stale, empty)
     return WriteReport(len(changed), len(files) - len(changed), len(stale))
+
+
+def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
+    """The (size, mtime in ns) of every file in the output folder but hidden ones, by output path."""
+    root = str(output)
+    stamps = {}
+    for rel in _existing(root)[0]:
+        try:
+            info = os.stat(_target(root, rel))
+        except (OSError, OutputError):
+            continue
+        stamps[rel] = (info.st_size, info.st_mtime_ns)
+    return stamps
 
 
 def _target(root: str, rel: str) -> str:

@@ -1,0 +1,189 @@
+"""The persistent build cache (`.factsheet-cache/`): what lets the next command-line build skip work.
+
+It holds, in pickles written atomically:
+- `build.pickle`: the fingerprint of the last build's inputs (this code, the options, site.yaml's
+  and every template's content hash, every content file's stamp) and the stamp of every file it
+  wrote. When nothing of that changed, the next build has nothing to do.
+- `parsed.pickle`: what parsing each content file gave, by a hash of its text, so that only
+  changed files are parsed again.
+- `pages.pickle`: a digest of each page's template and context, so that a page whose digest is
+  unchanged, and whose file is as it was written, is not rendered again.
+- `search.pickle`: the last search index, reused while the indexed text is unchanged.
+
+The cache is safe to delete. A file that cannot be read, or that an other version of Factsheet
+(or of its libraries) wrote, is ignored and replaced. Stamps taken within `RACY_SECONDS` of the
+cache being written are not trusted, since a file saved again in the same clock tick keeps its
+stamp.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ContentError
+from .parse import ParsedFile
+from .sources import Source, Stamp, content_stamps
+from .urls import output_file
+from .write import output_stamps
+
+RACY_SECONDS = 2.0
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
+PACKAGE = Path(__file__).resolve().parent
+
+ParseKey = tuple[str, str, str, bool]   # (display path, kind, sha256 of the text, allow_html)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the last build read and wrote, to tell whether the next one has anything to do."""
+
+    inputs: tuple                              # fingerprint of the code, options, settings, templates and content
+    outputs: Mapping[str, tuple[int, int]]     # output path -> (size, mtime in ns) as written
+    counts: tuple[int, int, int, int]          # files, articles, entities, facts
+    warnings: tuple[ContentError, ...]         # the warnings the build gave
+    written_at: float                          # time.time() when the content's stamps were taken
+
+
+def code_version() -> str:
+    """A digest of this package's code, Python's version and the libraries': a change invalidates the cache."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none".encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_digest(paths: list[Path]) -> str:
+    """A digest of these files' names and contents (missing files count as empty)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        digest.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """The hash a parse is cached under."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def trusted(stamps: Mapping[str, tuple[int, int, int]], snapshot: Snapshot) -> bool:
+    """Whether no stamp is so close to the snapshot's time that a same-tick save could hide behind it."""
+    limit = int((snapshot.written_at - RACY_SECONDS) * 1e9)
+    return all(stamp[0] < limit for stamp in stamps.values())
+
+
+def load(folder: Path, name: str, version: str) -> Any:
+    """The value stored under `name` by this version of the code, or None."""
+    try:
+        with open(folder / f"{name}.pickle", "rb") as file:
+            enabled = gc.isenabled()
+            gc.disable()   # unpickling makes many objects at once: the cycle collector would only slow it down
+            try:
+                stored_version, value = pickle.load(file)
+            finally:
+                if enabled:
+                    gc.enable()
+    except Exception:   # missing, truncated, or from another version whose classes differ: rebuild
+        return None
+    return value if stored_version == version else None
+
+
+def save(folder: Path, name: str, version: str, value: Any) -> None:
+    """Store a value under `name`, atomically; a cache that cannot be written is no error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((version, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, folder / f"{name}.pickle")
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        return
+
+
+def now() -> float:
+    """The wall-clock time a snapshot is stamped with."""
+    return time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildCache:
+    """The cache folder of one build, and the fingerprint of what the build is made from (but the content)."""
+
+    folder: Path
+    version: str                             # code_version()
+    setup: tuple                             # the options, site.yaml's digest and the templates' digest
+    stamps: Mapping[str, Stamp] | None      # every content file's stamp as the build began
+    opened_at: float                         # when the stamps were taken
+
+    @classmethod
+    def open(cls, folder: Path, options: tuple, config_file: Path, templates: list[Path], content: Path) -> BuildCache:
+        """The cache in `folder` for a build with these options, settings file, template files and content."""
+        opened_at = now()
+        return cls(folder, code_version(), (options, file_digest([config_file]), file_digest(templates)),
+                   content_stamps(content), opened_at)
+
+    def last(self) -> Snapshot | None:
+        """The snapshot the last build left, if this version of the code wrote it."""
+        snapshot = load(self.folder, "build", self.version)
+        return snapshot if isinstance(snapshot, Snapshot) else None
+
+    def unchanged(self, snapshot: Snapshot, output: Path) -> bool:
+        """Whether the inputs are those of the snapshot, and the output files all as it left them."""
+        if self.stamps is None or snapshot.inputs != (self.setup, self.stamps) or not trusted(self.stamps, snapshot):
+            return False
+        return output_stamps(output) == snapshot.outputs
+
+    def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, str]:
+        """Page path -> digest, for the last build's pages whose output files are still as written."""
+        digests = load(self.folder, "pages", self.version) or {}
+        stamps = output_stamps(output)
+        return {path: digest for path, digest in digests.items()
+                if stamps.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
+
+    def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> dict[Source, ParsedFile]:
+        """The cached parse of every source whose text is unchanged."""
+        known = load(self.folder, "parsed", self.version) or {}
+        found = {}
+        for source in sources:
+            result = known.get((source.path, source.kind, text_digest(source.text), allow_html))
+            if result is not None:
+                found[source] = result
+        return found
+
+    def search(self) -> Any:
+        """The last search index stored, or None."""
+        return load(self.folder, "search", self.version)
+
+    def save(self, output: Path, parses: Mapping[Source, ParsedFile], allow_html: bool, pages: Mapping[str, str],
+             search: Any, counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
+        """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
+        save(self.folder, "parsed", self.version, {
+            (source.path, source.kind, text_digest(source.text), allow_html): result for source, result in parses.items()})
+        save(self.folder, "pages", self.version, dict(pages))
+        if search is not None:
+            save(self.folder, "search", self.version, search)
+        if self.stamps is not None:
+            save(self.folder, "build", self.version,
+                 Snapshot((self.setup, self.stamps), output_stamps(output), counts, warnings, self.opened_at))
