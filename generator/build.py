@@ -15,6 +15,7 @@ from .exports import export_files
 from .markdown import make_markdown
 from .model import Graph
 from .parse import ParsedFile, parse_sources
+from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_stamp
 from .resolve import resolve_graph
 from .search import SearchIndex, search_files
@@ -89,7 +90,7 @@ class BuildResult:
     config: SiteConfig | None = None  # the settings the site was built with
 
 
-def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
+def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProgress = NO_PROGRESS) -> BuildResult:
     """Build the site; raise BuildFailed with every content error, leaving output untouched.
 
     Given the memo of an earlier build of the same folders, only changed files are read and
@@ -101,14 +102,18 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     config, found = load_config(options.config, options.config_required)
     problems.extend(found)
     memo = _usable(memo, config)
+    progress.stage("read")
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
+    progress.stage("parse", len(sources))
     parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), memo.parsed)
     problems.extend(found)
+    progress.stage("resolve")
     graph, found = resolve_graph(parsed)
     problems.extend(found)
     if problems.errors:
         raise BuildFailed(problems.errors, _sorted(problems.warnings))
+    progress.stage("render")
     try:
         files, pages = render_site(graph, config, memo.env, memo.pages)
     except ContentError as template_error:
@@ -116,10 +121,12 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     derived = memo.derived
     if options.write:
         if options.derived or derived is None:
+            progress.stage("search and exports")
             derived, found = derive_files(graph, config, files, derived)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
+        progress.stage("write", len(files))
     report = write_site(files, options.output, memo.written) if options.write else None
     return BuildResult(
         len(files), len(graph.articles), len(graph.entities), len(graph.facts), _sorted(problems.warnings),
