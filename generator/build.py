@@ -15,6 +15,7 @@ from .exports import export_files
 from .markdown import make_markdown
 from .model import Graph
 from .parse import ParsedFile, parse_sources
+from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
 from .resolve import resolve_graph
 from .search import SearchIndex, search_files
@@ -92,7 +93,7 @@ class BuildResult:
     config: SiteConfig | None = None  # the settings the site was built with
 
 
-def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
+def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProgress = NO_PROGRESS) -> BuildResult:
     """Build the site; raise BuildFailed with every content error, leaving output untouched.
 
     Given the memo of an earlier build of the same folders, only changed files are read and
@@ -109,15 +110,19 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     if last is not None and not options.keep and cache.unchanged(last, options.output):
         return _nothing_to_do(last, started, config)
     memo = _usable(memo, config)
+    progress.stage("read")
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
     known = cache.parsed(sources, config.allow_html) if cache else memo.parsed
+    progress.stage("parse", len(sources))
     parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers)
     problems.extend(found)
+    progress.stage("resolve")
     graph, found = resolve_graph(parsed)
     problems.extend(found)
     if problems.errors:
         raise BuildFailed(problems.errors, _sorted(problems.warnings))
+    progress.stage("render")
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
         files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept)
@@ -126,11 +131,13 @@ def build_site(options: BuildOptions, memo: Memo | None = None) -> BuildResult:
     derived = memo.derived
     if options.write:
         if options.derived or derived is None:
+            progress.stage("search and exports")
             previous = derived or (Derived({}, cache.search()) if cache else None)
             derived, found = derive_files(graph, config, files, previous)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
+        progress.stage("write", len(files))
     report = write_site(files, options.output, memo.written) if options.write else None
     warnings = _sorted(problems.warnings)
     counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))

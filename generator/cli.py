@@ -9,6 +9,7 @@ from pathlib import Path
 from .build import CACHE_FOLDER, BuildOptions, build_site
 from .errors import BuildFailed, UsageError
 from .parallel import default_workers
+from .progress import Progress
 from .serve import serve
 from .report import print_errors, print_warnings, summary
 from .write import OutputError
@@ -27,7 +28,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-cache", action="store_true", help="build everything afresh, without reading or writing a cache")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                         help="worker processes for parsing and rendering (default: one per core)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not print warnings or the progress bar")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every warning, including each entity that has no profile")
     preview = parser.add_argument_group("serve")
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(options, args.host, args.port, args.open, args.verbose, args.quiet)
-        result = build_site(options)
+        with Progress.for_terminal(sys.stderr, args.quiet) as progress:   # erased before anything else is printed
+            result = build_site(options, progress=progress)
     except UsageError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return 2
