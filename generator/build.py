@@ -114,18 +114,17 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
     known = cache.parsed(sources, config.allow_html) if cache else memo.parsed
-    progress.stage("parse", len(sources))
-    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers)
+    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
     problems.extend(found)
     progress.stage("resolve")
     graph, found = resolve_graph(parsed)
     problems.extend(found)
     if problems.errors:
         raise BuildFailed(problems.errors, _sorted(problems.warnings))
-    progress.stage("render")
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
-        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept)
+        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
+                                   progress)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = memo.derived

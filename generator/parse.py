@@ -15,6 +15,7 @@ from .fields import FieldReader
 from .frontmatter import load_meta, split_document
 from .markdown import fold_text, render_body
 from .parallel import run_shards
+from .progress import NO_PROGRESS, NoProgress
 from .properties import parse_properties
 from .records import Article, Body, EventRecord, FactRecord, Name, Profile, PropertySpec, RawValue, SourceInfo
 from .slugs import slugify_name
@@ -59,7 +60,7 @@ class ParsedFile:
 
 
 def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[Source, ParsedFile] | None = None,
-                  workers: int = 1) -> tuple[Parsed, Problems, dict[Source, ParsedFile]]:
+                  workers: int = 1, progress: NoProgress = NO_PROGRESS) -> tuple[Parsed, Problems, dict[Source, ParsedFile]]:
     """Parse every source (reusing `known` results for unchanged ones); a file with problems still yields what could be read.
 
     With several workers, the files to parse are shared out among forked processes.
@@ -67,8 +68,12 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
     problems = Problems()
     known = known or {}
     todo = tuple(source for source in sources if source not in known)
-    shards = workers * 4 if workers > 1 and len(todo) >= PARALLEL_FROM else 1
-    fresh = [result for shard in run_shards(_parse_shard, (todo, md), shards, workers) for result in shard]
+    shards = workers * 8 if workers > 1 and len(todo) >= PARALLEL_FROM else 1
+    progress.stage("parse", len(todo))
+    fresh = []
+    for shard in run_shards(_parse_shard, (todo, md), shards, workers):
+        fresh += shard
+        progress.advance(len(shard))
     made = dict(zip(todo, fresh))
     articles, profiles, properties = [], [], ()
     results = {}

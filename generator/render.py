@@ -16,6 +16,7 @@ from .model import Graph
 from .feeds import plan_feeds
 from .pages import Page, PagePlanner
 from .parallel import run_shards
+from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
 from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
                    output_file)
@@ -59,7 +60,7 @@ class Rendered:
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                 previous: Mapping[str, Rendered] | None = None, workers: int = 1, kept: PageDigests | None = None,
-                ) -> tuple[dict[str, bytes], dict[str, Rendered]]:
+                progress: NoProgress = NO_PROGRESS) -> tuple[dict[str, bytes], dict[str, Rendered]]:
     """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
@@ -71,12 +72,14 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     """
     work = _Work(PagePlanner(graph), Publisher(graph, config), env, config, previous or {}, kept)
     items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
-    shards = workers * 4 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
+    shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
+    progress.stage("render", len(items))
     for shard in run_shards(_render_shard, (work, items), shards, workers):
         if isinstance(shard, ContentError):
             raise shard
         rendered.update(shard)
+        progress.advance(len(shard))
     for page in plan_web_files(list(rendered), config):
         rendered[page.path] = work.render(page, keep=True)
     files = {output_file(path): page.data for path, page in rendered.items()}
