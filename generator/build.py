@@ -18,7 +18,7 @@ from .parse import ParsedFile, parse_sources
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
 from .resolve import resolve_graph
-from .search import SearchIndex, search_files
+from .search import SearchIndex, search_index
 from .sources import Source, Stamp, read_sources
 from .write import WriteReport, check_output, write_site
 from .cache import BuildCache, Snapshot
@@ -51,8 +51,8 @@ class Derived:
 
 def derive_files(graph: Graph, config: SiteConfig, files: Mapping[str, bytes], previous: Derived | None,
                  ) -> tuple[Derived, Problems]:
-    """The data exports of the graph and the search index of the rendered pages (reused if they are unchanged)."""
-    search, problems = search_files(files, config, previous.search if previous else None)
+    """The data exports and the search index of the graph (the index is reused if its documents are unchanged)."""
+    search, problems = search_index(graph, config, previous.search if previous else None)
     return Derived(export_files(graph, config), search), problems
 
 

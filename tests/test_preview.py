@@ -174,6 +174,7 @@ def test_a_quick_rebuild_keeps_exports_and_search_until_they_are_refreshed(previ
     out = previewer.options.output
     search_before = {p.name for p in (out / "pagefind").rglob("*") if p.is_file()}
     path = edit(site / "content/articles/plant-deal.md", "value: 300000", "value: 310000")
+    edit(path, "build a van plant.", "build a bigger van plant.")   # the summary is searched; facts are not
     quick = previewer.rebuild([path], derived=False)
     assert quick.result.parsed == 1 and previewer.derived_are_stale
     assert "310000" not in (out / "data/facts.csv").read_text(encoding="utf-8")
