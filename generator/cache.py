@@ -156,7 +156,12 @@ class BuildCache:
         return output_stamps(output) == snapshot.outputs
 
     def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, str]:
-        """Page path -> digest, for the last build's pages whose output files are still as written."""
+        """Page path -> digest, for the last build's pages whose output files are still as written.
+
+        None are kept after a change of options, settings or templates: the digest covers only the context.
+        """
+        if snapshot.inputs[0] != self.setup:
+            return {}
         digests = load(self.folder, "pages", self.version) or {}
         stamps = output_stamps(output)
         return {path: digest for path, digest in digests.items()
