@@ -107,7 +107,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     problems.extend(found)
     cache = _open_cache(options, config) if memo is None and options.write else None
     last = cache.last() if cache else None
-    if last is not None and not options.keep and cache.unchanged(last, options.output):
+    if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
         return _nothing_to_do(last, started, config)
     memo = _usable(memo, config)
     progress.stage("read")

@@ -32,7 +32,7 @@ from typing import Any, Mapping
 
 from .errors import ContentError
 from .parse import ParsedFile
-from .sources import Source, Stamp, content_stamps
+from .sources import Source, Stamp, content_stamps, read_text
 from .urls import output_file
 from .write import output_stamps
 
@@ -48,6 +48,7 @@ class Snapshot:
     """What the last build read and wrote, to tell whether the next one has anything to do."""
 
     inputs: tuple                              # fingerprint of the code, options, settings, templates and content
+    texts: Mapping[str, str]                   # content path -> text_digest() of the text the build read
     outputs: Mapping[str, tuple[int, int]]     # output path -> (size, mtime in ns) as written
     counts: tuple[int, int, int, int]          # files, articles, entities, facts
     warnings: tuple[ContentError, ...]         # the warnings the build gave
@@ -84,10 +85,16 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def trusted(stamps: Mapping[str, tuple[int, int, int]], snapshot: Snapshot) -> bool:
-    """Whether no stamp is so close to the snapshot's time that a same-tick save could hide behind it."""
+def trusted(content: Path, stamps: Mapping[str, tuple[int, int, int]], snapshot: Snapshot) -> bool:
+    """Whether the files are as the snapshot saw them. A stamp so close to the snapshot's time
+    that a same-tick save could hide behind it is not enough: that file's text is compared."""
     limit = int((snapshot.written_at - RACY_SECONDS) * 1e9)
-    return all(stamp[0] < limit for stamp in stamps.values())
+    for rel, stamp in stamps.items():
+        if stamp[0] >= limit:
+            text = read_text(content.joinpath(*rel.split("/")))
+            if text is None or text_digest(text) != snapshot.texts.get(rel):
+                return False
+    return True
 
 
 def load(folder: Path, name: str, version: str) -> Any:
@@ -149,9 +156,10 @@ class BuildCache:
         snapshot = load(self.folder, "build", self.version)
         return snapshot if isinstance(snapshot, Snapshot) else None
 
-    def unchanged(self, snapshot: Snapshot, output: Path) -> bool:
+    def unchanged(self, snapshot: Snapshot, content: Path, output: Path) -> bool:
         """Whether the inputs are those of the snapshot, and the output files all as it left them."""
-        if self.stamps is None or snapshot.inputs != (self.setup, self.stamps) or not trusted(self.stamps, snapshot):
+        if (self.stamps is None or snapshot.inputs != (self.setup, self.stamps)
+                or not trusted(content, self.stamps, snapshot)):
             return False
         return output_stamps(output) == snapshot.outputs
 
@@ -184,11 +192,12 @@ class BuildCache:
     def save(self, output: Path, parses: Mapping[Source, ParsedFile], allow_html: bool, pages: Mapping[str, str],
              search: Any, counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
         """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
+        texts = {source.rel: text_digest(source.text) for source in parses}
         save(self.folder, "parsed", self.version, {
-            (source.path, source.kind, text_digest(source.text), allow_html): result for source, result in parses.items()})
+            (source.path, source.kind, texts[source.rel], allow_html): result for source, result in parses.items()})
         save(self.folder, "pages", self.version, dict(pages))
         if search is not None:
             save(self.folder, "search", self.version, search)
         if self.stamps is not None:
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.stamps), output_stamps(output), counts, warnings, self.opened_at))
+                 Snapshot((self.setup, self.stamps), texts, output_stamps(output), counts, warnings, self.opened_at))

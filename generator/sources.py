@@ -122,6 +122,11 @@ def _kind_of(rel: str) -> str | None:
     return PROFILE_FOLDERS.get(top)
 
 
+def read_text(path: Path) -> str | None:
+    """A content file's text as a build would read it, or None if it cannot be read."""
+    return _read_text(path, str(path), Problems())
+
+
 def _read_text(path: Path, display: str, problems: Problems) -> str | None:
     try:
         data = path.read_bytes()

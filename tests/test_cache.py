@@ -1,0 +1,73 @@
+"""The persistent build cache: a build with nothing changed does nothing, and nothing changed is never assumed wrongly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build_site
+
+DEMO = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A copy of the demo content, with a cache folder beside it."""
+    shutil.copytree(DEMO, tmp_path / "content")
+    return tmp_path
+
+
+def build(site: Path):
+    """A command-line style build of the site with its cache."""
+    return build_site(BuildOptions(site / "content", site / "out", site / "site.yaml", cache=site / "cache"))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file below the folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_second_build_with_nothing_changed_does_nothing(site):
+    first = build(site)
+    second = build(site)
+    assert second.report.written == second.report.removed == 0
+    assert second.report.unchanged == first.files and second.memo is None   # it returned before reading anything
+    assert [str(w) for w in second.warnings] == [str(w) for w in first.warnings]
+
+
+def test_a_same_size_save_in_the_same_clock_tick_is_still_seen(site):
+    article = next((site / "content/articles").glob("*.md"))
+    article.touch()   # saved just now, as the build starts
+    build(site)
+    before = article.stat()
+    text = article.read_text(encoding="utf-8")
+    changed = text.replace("Xiaomi", "Xiaomo", 1)
+    assert changed != text and len(changed) == len(text)
+    article.write_text(changed, encoding="utf-8")
+    os.utime(article, ns=(before.st_atime_ns, before.st_mtime_ns))   # the stamp looks untouched
+    result = build(site)
+    assert result.memo is not None and result.report.written > 0   # it read the recent file and rebuilt
+
+
+def test_a_damaged_output_is_repaired_and_a_deleted_cache_only_costs_time(site):
+    build(site)
+    expected = files(site / "out")
+    (site / "out/index.html").unlink()
+    (site / "out/articles/index.html").write_text("tampered")
+    repaired = build(site)
+    assert repaired.report.written == 2 and files(site / "out") == expected
+    shutil.rmtree(site / "cache")
+    assert build(site).report.written == 0 and files(site / "out") == expected
+
+
+def test_a_cache_file_that_cannot_be_read_is_ignored(site):
+    build(site)
+    expected = files(site / "out")
+    for pickle in (site / "cache").glob("*.pickle"):
+        pickle.write_bytes(b"not a pickle")
+    (site / "content/articles").joinpath(next((site / "content/articles").glob("*.md")).name).touch()
+    result = build(site)
+    assert result.report.written == 0 and files(site / "out") == expected
