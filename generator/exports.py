@@ -3,7 +3,7 @@
 One row per fact, sorted by subject, property and the order the content states them. CSV
 cells that a spreadsheet would run as a formula (text starting with = + - @, a tab or a
 carriage return, unless it is a plain number) get a leading apostrophe; the JSON files hold
-the exact text.
+the exact text. Each row and entity is serialised once and shared by the files that list it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import io
 import json
 import re
 from collections import Counter
+from json.encoder import encode_basestring
 
 from .config import SiteConfig
 from .model import DateValue, EntityValue, Fact, Graph, TextValue
@@ -24,34 +25,59 @@ COLUMNS = ("subject", "subject_id", "subject_type", "property", "value", "value_
            "comparator", "as_of", "period", "status", "source_type", "source_article", "source_title",
            "source_page", "source_url", "quote", "conflict")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
+_RISKY = frozenset(("=", "+", "-", "@", "\t", "\r"))   # first characters that make a cell a formula
+_HEADS = tuple(("{" if i == 0 else ", ") + json.dumps(column) + ": " for i, column in enumerate(COLUMNS))
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def export_files(graph: Graph, config: SiteConfig) -> dict[str, bytes]:
     """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet."""
     conflicts = _conflicting(graph)
-    order = sorted(range(len(graph.facts)), key=lambda i: (graph.facts[i].subject, graph.facts[i].property, i))
-    rows = [fact_row(graph, graph.facts[i], i in conflicts) for i in order]
+    ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
+    rows = _Rows(graph)
+    values = [rows.values(fact, id(fact) in conflicts) for fact in ordered]
+    texts = [_row_json(row) for row in values]
     counts = Counter(fact.subject for fact in graph.facts)
     entities = [entity_record(graph, config, entity_id, counts[entity_id]) for entity_id in graph.entities]
-    files = {f"{DATA}facts.csv": to_csv(rows), f"{DATA}facts.json": to_json(rows),
-             f"{DATA}entities.json": to_json(entities)}
-    by_subject: dict[str, list[dict]] = {}
-    for row in rows:
-        by_subject.setdefault(row["subject_id"], []).append(row)
-    for record in entities:
-        files[data_path(record["path"])] = to_json({"entity": record, "facts": by_subject.get(record["id"], [])})
+    entity_texts = [_ENCODER.encode(record) for record in entities]
+    files = {f"{DATA}facts.csv": _csv(values, _fact_cells), f"{DATA}facts.json": _json_lines(texts),
+             f"{DATA}entities.json": _json_lines(entity_texts)}
+    by_subject: dict[str, list[str]] = {}
+    for fact, text in zip(ordered, texts):
+        by_subject.setdefault(fact.subject, []).append(text)
+    for record, text in zip(entities, entity_texts):
+        own = by_subject.get(record["id"])
+        sheet = f'{{\n"entity": {text},\n"facts": [\n' + ",\n".join(own) + "\n]\n}\n" if own else \
+            f'{{"entity": {text}, "facts": []}}\n'
+        files[data_path(record["path"])] = sheet.encode("utf-8")
     return files
 
 
 def fact_row(graph: Graph, fact: Fact, conflict: bool) -> dict:
     """One fact as a flat record with the columns of COLUMNS."""
-    subject = graph.entities[fact.subject]
-    row = {"subject": subject.name, "subject_id": subject.id, "subject_type": subject.kind,
-           "property": graph.properties[fact.property].label, **_value(graph, fact.value),
-           "as_of": fact.as_of.iso if fact.as_of else "", "period": fact.period.iso if fact.period else "",
-           "status": fact.status, "source_type": fact.source.kind, **_source(graph, fact),
-           "quote": fact.quote, "conflict": conflict}
-    return {column: row[column] for column in COLUMNS}
+    return dict(zip(COLUMNS, _Rows(graph).values(fact, conflict)))
+
+
+class _Rows:
+    """Fact rows as tuples in the order of COLUMNS, with each subject and source looked up once."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.subjects: dict[str, tuple] = {}
+        self.sources: dict[tuple[str, str], tuple] = {}
+
+    def values(self, fact: Fact, conflict: bool) -> tuple:
+        """The cells of one fact's row."""
+        subject = self.subjects.get(fact.subject)
+        if subject is None:
+            entity = self.graph.entities[fact.subject]
+            subject = self.subjects[fact.subject] = (entity.name, entity.id, entity.kind)
+        source = self.sources.get((fact.source.kind, fact.source.key))
+        if source is None:
+            source = self.sources[fact.source.kind, fact.source.key] = (fact.source.kind, *_source(self.graph, fact))
+        return (*subject, self.graph.properties[fact.property].label, *_value(self.graph, fact.value),
+                fact.as_of.iso if fact.as_of else "", fact.period.iso if fact.period else "", fact.status,
+                *source, fact.quote, conflict)
 
 
 def entity_record(graph: Graph, config: SiteConfig, entity_id: str, facts: int) -> dict:
@@ -66,17 +92,58 @@ def entity_record(graph: Graph, config: SiteConfig, entity_id: str, facts: int) 
 
 def to_csv(rows: list[dict]) -> bytes:
     """UTF-8 CSV with a header row and \\n line endings; formula-like text is defused."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
-    return buffer.getvalue().encode("utf-8")
+    return _csv([tuple(row.get(column, "") for column in COLUMNS) for row in rows])
 
 
 def to_json(data: list | dict) -> bytes:
     """UTF-8 JSON with one record per line inside lists: readable, diff-friendly and fast to write."""
     return (_json(data) + "\n").encode("utf-8")
+
+
+def defuse(text: str) -> str:
+    """A CSV cell a spreadsheet will show as text: formula-like text gets a leading apostrophe."""
+    if text[:1] in _RISKY and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _csv(rows: list[tuple], cells=None) -> bytes:
+    """Rows of COLUMNS as CSV; `cells` turns a row into its cells (by default, any values)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(map(cells or _cells, rows))
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cells(row: tuple) -> list[str]:
+    return [_cell(value) for value in row]
+
+
+def _fact_cells(row: tuple) -> list[str]:
+    """The cells of a fact row made by _Rows: text, then the conflict flag."""
+    cells = [value if value[:1] not in _RISKY else defuse(value) for value in row[:-1]]
+    cells.append("true" if row[-1] else "false")
+    return cells
+
+
+def _cell(value) -> str:
+    if value.__class__ is str:
+        return value if value[:1] not in _RISKY else defuse(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return defuse(str(value))
+
+
+def _row_json(row: tuple) -> str:
+    """A fact row as a JSON object, as json.dumps(dict(zip(COLUMNS, row)), ensure_ascii=False) writes it."""
+    return "".join([head + (encode_basestring(value) if value.__class__ is str else _ENCODER.encode(value))
+                    for head, value in zip(_HEADS, row)]) + "}"
+
+
+def _json_lines(texts: list[str]) -> bytes:
+    """A JSON list of already serialised items, one per line."""
+    return (("[\n" + ",\n".join(texts) + "\n]" if texts else "[]") + "\n").encode("utf-8")
 
 
 def _json(data) -> str:
@@ -85,57 +152,59 @@ def _json(data) -> str:
     if isinstance(data, dict) and any(isinstance(value, list) and value and isinstance(value[0], dict)
                                       for value in data.values()):
         return "{\n" + ",\n".join(f"{json.dumps(key)}: {_json(value)}" for key, value in data.items()) + "\n}"
-    return json.dumps(data, ensure_ascii=False)
+    return _ENCODER.encode(data)
 
 
-def defuse(text: str) -> str:
-    """A CSV cell a spreadsheet will show as text: formula-like text gets a leading apostrophe."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _cell(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return defuse(str(value))
-
-
-def _value(graph: Graph, value) -> dict:
+def _value(graph: Graph, value) -> tuple:
     """value, value_type, value_id, unit and comparator of a fact's value."""
-    fields = {"value": "", "value_type": "", "value_id": "", "unit": "", "comparator": ""}
     if isinstance(value, Quantity):
-        fields.update(value=format(value.magnitude.normalize(), "f"), value_type="quantity",
-                      unit=value.unit, comparator=value.comparator)
-    elif isinstance(value, DateValue):
-        fields.update(value=value.date.iso, value_type="date")
-    elif isinstance(value, EntityValue):
-        fields.update(value=graph.entities[value.entity_id].name, value_type="entity", value_id=value.entity_id)
-    elif isinstance(value, TextValue):
-        fields.update(value=value.text, value_type="text")
-    return fields
+        return format(value.magnitude.normalize(), "f"), "quantity", "", value.unit, value.comparator
+    if isinstance(value, DateValue):
+        return value.date.iso, "date", "", "", ""
+    if isinstance(value, EntityValue):
+        return graph.entities[value.entity_id].name, "entity", value.entity_id, "", ""
+    if isinstance(value, TextValue):
+        return value.text, "text", "", "", ""
+    return "", "", "", "", ""
 
 
-def _source(graph: Graph, fact: Fact) -> dict:
+def _source(graph: Graph, fact: Fact) -> tuple:
     """source_article, source_title, source_page and source_url of a fact."""
     if fact.source.kind == "profile":
         entity = graph.entities[fact.source.key]
-        return {"source_article": "", "source_title": f"Profile of {entity.name}",
-                "source_page": entity_path(entity.kind, entity.slug), "source_url": ""}
+        return "", f"Profile of {entity.name}", entity_path(entity.kind, entity.slug), ""
     article = graph.articles[fact.source.key]
-    return {"source_article": article.slug, "source_title": article.title,
-            "source_page": article_path(article.slug), "source_url": article.source.url if article.source else ""}
+    return article.slug, article.title, article_path(article.slug), article.source.url if article.source else ""
 
 
 def _conflicting(graph: Graph) -> set[int]:
-    """Indexes (into graph.facts) of facts in a reading where sources disagree, as on the fact sheets."""
-    index = {id(fact): i for i, fact in enumerate(graph.facts)}
-    facts_of: dict[str, list[Fact]] = {}
+    """ids of the facts in a reading where sources disagree, as on the fact sheets.
+
+    Only a single-valued property can have such a reading, and only when two of its facts
+    share a status but not a value; the sheets' own grouping decides for those.
+    """
+    groups: dict[tuple[str, str], list[Fact]] = {}
     for fact in graph.facts:
-        facts_of.setdefault(fact.subject, []).append(fact)
+        if graph.properties[fact.property].single:
+            groups.setdefault((fact.subject, fact.property), []).append(fact)
     found = set()
-    for facts in facts_of.values():
-        for row in build_rows(facts, graph.properties):
-            for reading in (r for r in row.readings if r.conflict):
-                found.update(index[id(f)] for claim in reading.claims for f in claim.facts)
+    for facts in groups.values():
+        if len(facts) > 1 and _may_conflict(facts):
+            for row in build_rows(facts, graph.properties):
+                for reading in (r for r in row.readings if r.conflict):
+                    found.update(id(fact) for claim in reading.claims for fact in claim.facts)
     return found
+
+
+def _may_conflict(facts: list[Fact]) -> bool:
+    """True when two facts could land in one reading (same period, and the same as-of date or
+    one undated) with the same status but different values."""
+    dated: dict[tuple, set] = {}
+    undated: dict[tuple, set] = {}
+    for fact in facts:
+        group = undated if fact.as_of is None else dated
+        group.setdefault((fact.status, fact.period, fact.as_of), set()).add(fact.value.key())
+    if any(len(keys) > 1 for keys in (*dated.values(), *undated.values())):
+        return True
+    return any(dated_keys != keys for (status, period, _), dated_keys in dated.items()
+               for keys in [undated.get((status, period, None))] if keys)
