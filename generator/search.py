@@ -1,33 +1,35 @@
 """Search: a Pagefind index of one small document per fact sheet and article, made from the graph.
 
 What is indexed is chosen for a newsroom looking something up, and kept small because Pagefind's
-time and memory grow with every word it indexes (at 10,000 articles the whole pages took 54 s
-and 3.1 GB). A fact sheet's document holds its name (weighs most), its aliases (next), its kind,
-the few fields that say which one it is (an event's date, type, place and summary; a company's
-parent; a site's location) and the first words of its profile. An article's document holds its
-title (as heavy as a heading), its date, outlet and author, its summary, its tags and the names
-of everything it mentions, so a search for a person also finds the stories about them. Article
-bodies and fact tables are not indexed: their words are the ones that made the index big, and
-the sheet of every name in a story is found by that name anyway.
+time and memory grow with every word (at 10,000 articles the whole pages took 54 s and 3.1 GB).
+A fact sheet's document (searchdocs.py) holds its name (weighs most), its aliases (next), the few
+fields that say which one it is (an event's date, type, place and summary; a company's parent; a
+site's location) and the first 40 words of its profile. An article's holds its title (weighs as a
+heading), date, outlet and author, summary, tags and the names of all it mentions, so a search
+for a person also finds the stories about them. Article bodies and fact tables are not indexed:
+their words made the index big, and every name in a story is found by that name anyway.
 
-The documents come from the graph, not from the rendered pages, so search can start before the
-pages are rendered (`start_search`). Each document sits at its page's path in a scratch folder
-(in memory, /dev/shm, when there is room), the Pagefind binary from `pagefind[bin]` indexes the
-folder, and the bundle is read back into memory under `pagefind/`; only write.py writes output.
-The index's key is the digest of the documents and the settings that shape the bundle, so an
-edit that changes no indexed word reuses the previous bundle untouched. Without the binary the
-site is built all the same, with a warning, and the search page says search is unavailable.
+The documents come from the graph, so search can start before pages are rendered (`start_search`
+runs Pagefind in a background thread; `search_index` waits for it). They are indexed in parts of
+at most about PART_SIZE documents, one run of the `pagefind[bin]` binary after another, each in a
+scratch folder (in memory, /dev/shm, when there is room): that bounds Pagefind's memory, and an
+edit re-indexes only its part. The first part's bundle is `pagefind/`, the others `pagefind/part-N/`,
+listed in `pagefind/factsheet-parts.json`; search.js merges them into one search. Each part's key
+is the digest of its documents and of the settings that shape its bundle, so an edit that changes
+no indexed word reuses the bundle untouched. Only write.py writes the output. Without the binary
+the site is built all the same, with a warning, and the search page says search is unavailable.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -38,6 +40,8 @@ from .searchdocs import search_documents
 from .urls import PAGEFIND
 
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+PARTS_FILE = "factsheet-parts.json"   # beside pagefind.js: the folders of the other parts, for search.js
+PART_SIZE = 5000                      # documents per Pagefind run: its memory grows about 29 KB a document
 TIMEOUT = 300
 MEMORY_FOLDER = Path("/dev/shm")
 BLOCK = 8192   # room a small file takes in the scratch folder, counted generously
@@ -45,17 +49,27 @@ BLOCK = 8192   # room a small file takes in the scratch folder, counted generous
 
 @dataclass(frozen=True, slots=True)
 class SearchIndex:
-    """A Pagefind bundle and the digest of the documents it indexes, so that unchanged ones are not indexed again."""
+    """A Pagefind bundle in parts, and the digest of the documents of each, so that unchanged parts are not indexed again."""
 
-    key: str                     # digest of the indexed documents and the settings; '' when nothing was indexed
-    files: Mapping[str, bytes]   # output path -> bytes of the bundle (a plain dict, so it pickles)
+    key: str                     # digest of every part's key; '' when nothing was indexed
+    files: Mapping[str, bytes]   # output path -> bytes: every part's bundle and PARTS_FILE (a plain dict, so it pickles)
+    parts: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)   # part key -> its own files
 
 
 NO_INDEX = SearchIndex("", {})
 
 
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """The documents one run of Pagefind indexes into one folder of the bundle."""
+
+    key: str
+    folder: str                   # output folder of its bundle: `pagefind/`, `pagefind/part-1/`, ...
+    documents: dict[str, bytes]
+
+
 class SearchJob:
-    """A search index being made in the background; `result()` waits for it."""
+    """A search index being made in the background, one part after another; `result()` waits for it."""
 
     def __init__(self, done: tuple[SearchIndex, Problems] | None = None) -> None:
         self._outcome = done
@@ -64,14 +78,14 @@ class SearchJob:
         self._lock = threading.Lock()
         self._cancelled = False
 
-    def _start(self, binary: Path, documents: dict[str, bytes], key: str, config: SiteConfig) -> SearchJob:
-        self._thread = threading.Thread(target=self._run, args=(binary, documents, key, config),
+    def _start(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> SearchJob:
+        self._thread = threading.Thread(target=self._run, args=(binary, parts, reused, config),
                                         name="factsheet-search", daemon=True)
         self._thread.start()
         return self
 
     def result(self) -> tuple[SearchIndex, Problems]:
-        """The index and its warnings, once Pagefind is done (at most TIMEOUT seconds)."""
+        """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds)."""
         if self._thread is not None:
             self._thread.join()
         assert self._outcome is not None
@@ -84,19 +98,20 @@ class SearchJob:
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
 
-    def _run(self, binary: Path, documents: dict[str, bytes], key: str, config: SiteConfig) -> None:
+    def _run(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> None:
         problems = Problems()
         try:
-            self._outcome = SearchIndex(key, self._index(binary, documents, config)), problems
+            made = {part.key: reused.get(part.key) or self._index(binary, part, config) for part in parts}
+            self._outcome = _combine(parts, made), problems
         except (OSError, subprocess.SubprocessError) as error:
             if not self._cancelled:
                 problems.warn(str(binary), 1, f"search index not built: {error}")
             self._outcome = NO_INDEX, problems
 
-    def _index(self, binary: Path, documents: dict[str, bytes], config: SiteConfig) -> dict[str, bytes]:
-        with tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=scratch_folder(len(documents))) as temp:
+    def _index(self, binary: Path, part: _Part, config: SiteConfig) -> dict[str, bytes]:
+        with tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=scratch_folder(len(part.documents))) as temp:
             site, bundle = Path(temp, "site"), Path(temp, "bundle")
-            _write_documents(site, documents)
+            _write_documents(site, part.documents)
             with self._lock:
                 if self._cancelled:
                     raise subprocess.SubprocessError("cancelled")
@@ -112,15 +127,16 @@ class SearchJob:
             if self._process.returncode != 0:
                 raise subprocess.SubprocessError(
                     f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
-            return {PAGEFIND + p.relative_to(bundle).as_posix(): p.read_bytes()
+            return {part.folder + p.relative_to(bundle).as_posix(): p.read_bytes()
                     for p in sorted(bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
 
 
 def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None) -> SearchJob:
-    """Start indexing the graph's search documents in the background (`previous` is reused if they are unchanged)."""
-    documents = search_documents(graph, config)
+    """Start indexing the graph's search documents in the background; parts whose documents are unchanged
+    since `previous` are reused, and if none changed `previous` itself is the result."""
     binary = pagefind_binary()
-    key = search_key(documents, config, binary)
+    parts = split_documents(search_documents(graph, config), config, binary)
+    key = _digest(part.key for part in parts) if parts else ""
     if previous is not None and previous.key == key:
         return SearchJob((previous, Problems()))
     if binary is None:
@@ -128,9 +144,10 @@ def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None 
         problems.warn("pagefind", 1, "search index not built: the pagefind binary is missing "
                       "(pip install 'pagefind[bin]'); the site works without search")
         return SearchJob((NO_INDEX, problems))
-    if not documents:
+    if not parts:
         return SearchJob((NO_INDEX, Problems()))
-    return SearchJob()._start(binary, documents, key, config)
+    reused = {part.key: previous.parts[part.key] for part in parts if previous and part.key in previous.parts}
+    return SearchJob()._start(binary, parts, reused, config)
 
 
 def search_index(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,
@@ -139,14 +156,33 @@ def search_index(graph: Graph, config: SiteConfig, previous: SearchIndex | None 
     return start_search(graph, config, previous).result()
 
 
-def search_key(documents: Mapping[str, bytes], config: SiteConfig, binary: Path | None) -> str:
-    """The digest of the documents and of the settings that change the bundle; '' without documents."""
-    if not documents:
-        return ""
-    digest = hashlib.sha256(f"{config.language}\0{config.pretty_urls}\0{_version(binary)}\0".encode())
+def split_documents(documents: Mapping[str, bytes], config: SiteConfig, binary: Path | None) -> list[_Part]:
+    """The documents in parts of at most about PART_SIZE, each page always in the same part while the count
+    of parts stays; each part keyed by the digest of its documents and the settings that change its bundle."""
+    count = -(-len(documents) // PART_SIZE)
+    groups: list[dict[str, bytes]] = [{} for _ in range(count)]
     for path in sorted(documents):
-        data = documents[path]
-        digest.update(path.encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+        groups[int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % count][path] = documents[path]
+    settings = f"{config.language}\0{config.pretty_urls}\0{_version(binary)}\0"
+    parts = []
+    for number, group in enumerate(groups):
+        folder = PAGEFIND + (f"part-{number}/" if number else "")
+        chunks = (f"{path}\0{len(data)}\0".encode() + data for path, data in group.items())
+        parts.append(_Part(_digest([(settings + folder).encode(), *chunks]), folder, group))
+    return parts
+
+
+def _combine(parts: list[_Part], made: dict[str, dict[str, bytes]]) -> SearchIndex:
+    files = {path: data for part in parts for path, data in made[part.key].items()}
+    others = [part.folder[len(PAGEFIND):] for part in parts[1:]]
+    files[PAGEFIND + PARTS_FILE] = (json.dumps({"parts": others}) + "\n").encode()
+    return SearchIndex(_digest(part.key for part in parts), files, {part.key: made[part.key] for part in parts})
+
+
+def _digest(chunks) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk if isinstance(chunk, bytes) else chunk.encode())
     return digest.hexdigest()
 
 

@@ -2,7 +2,8 @@
 
 search.py explains what each holds and why. Each document sits at the output path of the page
 it stands for, so Pagefind's result URLs are the pages' own; its first heading is the result's
-title, `kind` and `date` are shown beside it, and the text is what the excerpt is cut from.
+title, `kind` (set in the head, so not searched) and `date` are shown beside it, and the text is
+what the excerpt is cut from.
 """
 
 from __future__ import annotations
@@ -26,21 +27,21 @@ _TAG = re.compile(r"<[^>]*>")
 
 def search_documents(graph: Graph, config: SiteConfig) -> dict[str, bytes]:
     """Output path of each fact sheet and article -> its search document, sorted by path."""
-    head = f'<!DOCTYPE html>\n<html lang="{escape(config.language)}"><head><meta charset="utf-8"></head><body>\n'
+    start = f'<!DOCTYPE html>\n<html lang="{escape(config.language)}"><head><meta charset="utf-8">'
     fields = _fields(graph)
     documents = {}
     for entity in graph.entities.values():
+        head = f'{start}<meta data-pagefind-meta="kind:{KIND_LABELS[entity.kind][0]}"></head><body>\n'
         body = _entity_body(entity, fields.get(entity.id, {}))
         documents[output_file(entity_path(entity.kind, entity.slug))] = (head + body + "</body></html>\n").encode()
+    head = f'{start}<meta data-pagefind-meta="kind:Article"></head><body>\n'
     for article in graph.articles.values():
-        body = _article_body(graph, article)
-        documents[output_file(article_path(article.slug))] = (head + body + "</body></html>\n").encode()
+        documents[output_file(article_path(article.slug))] = (head + _article_body(graph, article) + "</body></html>\n").encode()
     return dict(sorted(documents.items()))
 
 
 def _entity_body(entity: Entity, fields: dict[str, str]) -> str:
-    lines = [f'<h1 data-pagefind-weight="{NAME_WEIGHT}">{escape(entity.name)}</h1>',
-             f'<p data-pagefind-meta="kind">{KIND_LABELS[entity.kind][0]}</p>']
+    lines = [f'<h1 data-pagefind-weight="{NAME_WEIGHT}">{escape(entity.name)}</h1>']
     if entity.aliases:
         names = ", ".join(f'<span data-pagefind-weight="{ALIAS_WEIGHT}">{escape(a)}</span>' for a in entity.aliases)
         lines.append(f"<p>Also known as {names}.</p>")
@@ -60,8 +61,7 @@ def _article_body(graph: Graph, article: Article) -> str:
         byline.append(escape(article.source.name))
     if article.source and article.source.author:
         byline.append("by " + escape(article.source.author))
-    lines = [f"<h1>{escape(article.title)}</h1>", '<p data-pagefind-meta="kind">Article</p>',
-             f"<p>{' · '.join(byline)}</p>"]
+    lines = [f"<h1>{escape(article.title)}</h1>", f"<p>{' · '.join(byline)}</p>"]
     if article.summary:
         lines.append(f"<p>{escape(article.summary)}</p>")
     names = sorted((graph.entities[i].name for i in graph.named_in.get(article.slug, ())), key=str.casefold)

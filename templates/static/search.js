@@ -1,5 +1,6 @@
 /* Factsheet search: runs the query from ?q= against the Pagefind index, if there is one.
-   The search page reads fine without this script; it only adds results. */
+   A large site's index comes in parts (pagefind/factsheet-parts.json lists the others); they are
+   merged into one search. The search page reads fine without this script; it only adds results. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -23,10 +24,11 @@
       link.href = data.url;
       link.textContent = (data.meta && data.meta.title) || data.url;
       item.appendChild(link);
-      if (data.meta && data.meta.kind) {
+      var about = [data.meta && data.meta.kind, data.meta && data.meta.date].filter(Boolean).join(" · ");
+      if (about) {
         var kind = document.createElement("span");
         kind.className = "type";
-        kind.textContent = " " + data.meta.kind;
+        kind.textContent = " " + about;
         item.appendChild(kind);
       }
       var excerpt = document.createElement("p");
@@ -45,8 +47,16 @@
   }
   say("Searching…");
   var bundle = new URL(script.getAttribute("data-bundle"), window.location.href).href;
-  import(bundle + "pagefind.js").then(function (pagefind) {
-    return pagefind.search(query).then(function (search) {
+  function parts() {
+    return fetch(bundle + "factsheet-parts.json").then(function (response) {
+      return response.ok ? response.json() : { parts: [] };
+    }).then(function (manifest) { return manifest.parts || []; }, function () { return []; });
+  }
+  Promise.all([import(bundle + "pagefind.js"), parts()]).then(function (loaded) {
+    var pagefind = loaded[0];
+    return Promise.all(loaded[1].map(function (part) {
+      return pagefind.mergeIndex(new URL(part, bundle).href);
+    })).then(function () { return pagefind.search(query); }).then(function (search) {
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
     });
   }).then(function (results) {
