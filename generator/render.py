@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,10 +111,23 @@ class _Work:
             return before
         if self.kept is None:
             return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context))
-        digest = hashlib.blake2b(pickle.dumps((page.template, context), protocol=5), digest_size=20).hexdigest()
+        digest = context_digest(page.template, context)
         if self.kept.get(page.path) == digest:
             return Rendered(page.template, None, KEEP, digest)
         return Rendered(page.template, None, render_page(self.env, page, self.config, context), digest)
+
+
+def context_digest(template: str, context: dict) -> str:
+    """A hash of a page's template name and context that depends on their values only.
+
+    The pickler's memo is off, so that two equal contexts give the same bytes whether or not
+    their strings and records are shared objects (they are after a round trip through the cache).
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump((template, context))
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
 
 
 def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
