@@ -405,6 +405,7 @@ class Builds:
         assert shown.getvalue() == expected, f"{context}\n" + "\n".join(difflib.unified_diff(
             expected.splitlines(), shown.getvalue().splitlines(), "clean", "preview", lineterm=""))
         if clean.status != 0:
+            self.history[-1] += f" => {clean.err.splitlines()[-1]}"
             assert clean_files == {}, f"{context}\na failed clean build wrote {sorted(clean_files)[:5]}"
             assert snapshot(self.inc_out) == inc_before, f"{context}\nthe failed build changed {self.inc_out}"
             assert snapshot(self.preview.options.output) == preview_before, f"{context}\nthe failed rebuild changed the preview"
@@ -439,6 +440,7 @@ def test_incremental_builds_equal_clean_builds_round_after_round(corpus, tmp_pat
             good, failed = site.state(), 0
         else:
             failed += 1
+    print("\n".join(builds.history))   # with -s: what was tried
     assert builds.cleans == ROUNDS + 1
 
 
