@@ -34,7 +34,7 @@ from generator.render import DEFAULT_THEME
 from generator.report import print_warnings
 
 ARTICLES = 100
-ROUNDS = int(os.environ.get("INCREMENTAL_ROUNDS", "6"))
+ROUNDS = int(os.environ.get("INCREMENTAL_ROUNDS", "5"))
 SEED = int(os.environ.get("INCREMENTAL_SEED", "5"))
 CORPUS_SEED = 3
 LISTS = ("companies", "sites", "people", "tags")
