@@ -115,6 +115,7 @@ class Site:
         self._mtime = 0
 
     def files(self, folder: str) -> list[Path]:
+        """The Markdown files below a content folder, sorted."""
         return sorted((self.content / folder).rglob("*.md"))
 
     def write(self, path: Path, text: str) -> None:
@@ -126,10 +127,12 @@ class Site:
         self.changed.add(path)
 
     def delete(self, path: Path) -> None:
+        """Delete a file, remembering it changed."""
         path.unlink()
         self.changed.add(path)
 
     def rel(self, path: Path) -> str:
+        """A path as the change log shows it."""
         return path.relative_to(self.root).as_posix()
 
     def state(self) -> dict[Path, bytes]:
@@ -137,6 +140,7 @@ class Site:
         return {p: p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
 
     def restore(self, state: dict[Path, bytes]) -> None:
+        """Put back the files of an earlier `state()`, writing and deleting only what differs."""
         now = self.state()
         for path in sorted(now.keys() - state.keys()):
             self.delete(path)
@@ -359,6 +363,7 @@ def change_round(rng: random.Random, site: Site) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
+    """A generated corpus of ARTICLES articles, copied by each test that edits it."""
     folder = tmp_path_factory.mktemp("corpus")
     write_corpus(folder, ARTICLES, seed=CORPUS_SEED)
     return folder
