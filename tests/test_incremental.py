@@ -34,7 +34,7 @@ from generator.render import DEFAULT_THEME
 from generator.report import print_warnings
 
 ARTICLES = 100
-ROUNDS = int(os.environ.get("INCREMENTAL_ROUNDS", "6"))
+ROUNDS = int(os.environ.get("INCREMENTAL_ROUNDS", "5"))
 SEED = int(os.environ.get("INCREMENTAL_SEED", "5"))
 CORPUS_SEED = 3
 LISTS = ("companies", "sites", "people", "tags")
@@ -115,6 +115,7 @@ class Site:
         self._mtime = 0
 
     def files(self, folder: str) -> list[Path]:
+        """The Markdown files below a content folder, sorted."""
         return sorted((self.content / folder).rglob("*.md"))
 
     def write(self, path: Path, text: str) -> None:
@@ -126,10 +127,12 @@ class Site:
         self.changed.add(path)
 
     def delete(self, path: Path) -> None:
+        """Delete a file, remembering it changed."""
         path.unlink()
         self.changed.add(path)
 
     def rel(self, path: Path) -> str:
+        """A path as the change log shows it."""
         return path.relative_to(self.root).as_posix()
 
     def state(self) -> dict[Path, bytes]:
@@ -137,6 +140,7 @@ class Site:
         return {p: p.read_bytes() for p in sorted(self.root.rglob("*")) if p.is_file()}
 
     def restore(self, state: dict[Path, bytes]) -> None:
+        """Put back the files of an earlier `state()`, writing and deleting only what differs."""
         now = self.state()
         for path in sorted(now.keys() - state.keys()):
             self.delete(path)
@@ -359,6 +363,7 @@ def change_round(rng: random.Random, site: Site) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
+    """A generated corpus of ARTICLES articles, copied by each test that edits it."""
     folder = tmp_path_factory.mktemp("corpus")
     write_corpus(folder, ARTICLES, seed=CORPUS_SEED)
     return folder
@@ -405,6 +410,7 @@ class Builds:
         assert shown.getvalue() == expected, f"{context}\n" + "\n".join(difflib.unified_diff(
             expected.splitlines(), shown.getvalue().splitlines(), "clean", "preview", lineterm=""))
         if clean.status != 0:
+            self.history[-1] += f" => {clean.err.splitlines()[-1]}"
             assert clean_files == {}, f"{context}\na failed clean build wrote {sorted(clean_files)[:5]}"
             assert snapshot(self.inc_out) == inc_before, f"{context}\nthe failed build changed {self.inc_out}"
             assert snapshot(self.preview.options.output) == preview_before, f"{context}\nthe failed rebuild changed the preview"
@@ -439,6 +445,7 @@ def test_incremental_builds_equal_clean_builds_round_after_round(corpus, tmp_pat
             good, failed = site.state(), 0
         else:
             failed += 1
+    print("\n".join(builds.history))   # with -s: what was tried
     assert builds.cleans == ROUNDS + 1
 
 

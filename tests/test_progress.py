@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import pty
@@ -10,7 +11,6 @@ import struct
 import subprocess
 import sys
 import termios
-import fcntl
 
 import pytest
 
