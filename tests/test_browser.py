@@ -4,7 +4,9 @@ sub-path and from disk, following links across fact sheets and searching by an a
 from __future__ import annotations
 
 import functools
+import json
 import threading
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -13,6 +15,7 @@ import pytest
 
 from browser import chromium
 from conftest import ROOT, build_quietly, write_files
+from generator import search
 
 SUB_PATH = "/some/sub/path/"
 
@@ -51,16 +54,39 @@ def site(tmp_path_factory):
     return build_quietly(folder, folder / "output")
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    """A threaded HTTP server on 127.0.0.1 and a free port, stopped after the module."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(site)))
+@contextmanager
+def serving(folder: Path):
+    """A threaded HTTP server of `folder` on 127.0.0.1 and a free port, stopped on leaving."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(folder)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The sub-path build, served for the module."""
+    with serving(site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def parted_server(tmp_path_factory):
+    """The demo built with its search index in three parts (as a large site's is), served for the module."""
+    folder = tmp_path_factory.mktemp("parted")
+    (folder / "content").symlink_to(ROOT / "content")
+    write_files(folder, {"site.yaml": "title: Parted\npretty_urls: true\n"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "PART_SIZE", 20)
+        build_quietly(folder, folder / "output")
+    assert json.loads((folder / "output/pagefind/factsheet-parts.json").read_text())["parts"] == ["part-1/", "part-2/"]
+    with serving(folder / "output") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +160,43 @@ def test_search_finds_an_entity_by_an_alias_under_a_sub_path(page, server):
         page.locator(f"#search-results a[href='{SUB_PATH}companies/xiaomi-auto/index.html']").click()
     assert page.locator("h1").inner_text() == "Xiaomi Auto"
 
+
+
+def search_for(page, start: str, query: str) -> list[str]:
+    """Search from a page's box; the paths of the results, best first."""
+    page.goto(start)
+    page.get_by_role("searchbox", name="Search").fill(query)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("!document.getElementById('search-status').textContent.startsWith('Searching')")
+    results = page.locator("#search-results li a")
+    return [urlsplit(results.nth(i).get_attribute("href")).path for i in range(results.count())]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Lei Jun", "people/lei-jun/index.html"),                                  # a name, its sheet first
+    ("Xiaomi EV", "companies/xiaomi-auto/index.html"),                         # an alias
+    ("two-phase car plant", "articles/xiaomi-auto-yizhuang-factory/index.html"),   # words of a title
+    ("300,000-vehicle-a-year", "articles/xiaomi-auto-yizhuang-factory/index.html"),   # a word of a summary
+    ("Pandaily", "articles/xiaomi-auto-yizhuang-factory/index.html"),          # an outlet
+])
+def test_search_finds_names_aliases_titles_and_summaries(page, server, query, expected):
+    hrefs = search_for(page, server + SUB_PATH + "index.html", query)
+    assert SUB_PATH + expected in hrefs[:3], hrefs
+    if query == "Lei Jun":
+        assert hrefs[0] == SUB_PATH + expected
+        assert len(hrefs) > 1   # and the articles that name him
+    assert not page.outside
+
+
+def test_search_merges_the_parts_of_a_large_index(page, parted_server):
+    hrefs = search_for(page, parted_server + "/", "Xiaomi")
+    assert len(hrefs) >= 20, hrefs   # more than one part holds Xiaomi pages
+    assert "/companies/xiaomi-auto/" in hrefs and "/articles/xiaomi-auto-yizhuang-factory/" in hrefs
+    with page.expect_navigation():
+        page.locator("#search-results a[href='/companies/xiaomi-auto/']").click()
+    assert page.locator("h1").inner_text() == "Xiaomi Auto"
+    assert not page.outside
 
 def test_search_opened_from_disk_says_it_needs_a_server(page, site):
     page.goto((site / "search/index.html").resolve().as_uri() + "?q=Xiaomi")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import gzip
 import io
 import json
 import shutil
+import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
 from decimal import Decimal
@@ -16,12 +19,14 @@ import pytest
 
 from conftest import FIXTURES, ROOT, build_quietly, snapshot, soup, write_files
 from generator import search
+from generator.config import SiteConfig
 from generator.exports import COLUMNS, defuse
 from generator.markdown import make_markdown
 from generator.model import DateValue, EntityValue, TextValue
 from generator.parse import parse_sources
 from generator.quantities import Quantity
 from generator.resolve import resolve_graph
+from generator.searchdocs import search_documents
 from generator.sources import read_sources
 
 BASE_URL = "https://example.org/factsheet/"      # the demo's site.yaml
@@ -398,6 +403,83 @@ def test_without_the_pagefind_binary_the_site_builds_with_a_warning(tmp_path, ru
     assert "pagefind:1: warning: search index not built: the pagefind binary is missing" in run.err
     assert not (out / "pagefind").exists() and (out / "search/index.html").is_file()
 
+
+def fragments(files: dict[str, bytes]) -> list[dict]:
+    """What Pagefind stored for each indexed page (its URL, text and meta), from every part of a bundle."""
+    found = []
+    for path, data in files.items():
+        if path.endswith(".pf_fragment"):
+            text = gzip.decompress(data)
+            assert text.startswith(b"pagefind_dcd")
+            found.append(json.loads(text[len(b"pagefind_dcd"):]))
+    return found
+
+
+def test_search_documents_hold_names_aliases_titles_and_summaries_but_not_bodies_or_facts(graph):
+    documents = {path: data.decode() for path, data in search_documents(graph, SiteConfig()).items()}
+    assert set(documents) == {f"articles/{slug}/index.html" for slug in graph.articles} | {
+        f"{folder}/{e.slug}/index.html" for e in graph.entities.values()
+        for folder in [{"company": "companies", "site": "sites", "person": "people", "event": "events"}[e.kind]]}
+    sheet = documents["companies/xiaomi-auto/index.html"]
+    assert '<h1 data-pagefind-weight="10">Xiaomi Auto</h1>' in sheet
+    assert '<span data-pagefind-weight="9">Xiaomi Automobile</span>' in sheet
+    assert 'data-pagefind-meta="kind:Company"' in sheet and "Part of Xiaomi Group" in sheet
+    article = graph.articles["xiaomi-auto-yizhuang-factory"]
+    story = documents["articles/xiaomi-auto-yizhuang-factory/index.html"]
+    for text in ("two-phase car plant", "27 November 2021", "Pandaily", "300,000-vehicle-a-year", "Lei Jun",
+                 "Beijing E-Town Management Committee", "regional economy"):
+        assert text in story, text
+    body_only = [w for w in article.body.text.split() if w.isalpha() and len(w) > 6 and w not in story.casefold()]
+    assert body_only, "the article's body has words the search document leaves out"
+    assert "300000" not in story and "annual capacity" not in story.casefold()
+
+
+def test_an_edit_that_changes_no_searched_text_reuses_the_index(graph):
+    config = SiteConfig()
+    first, problems = search.search_index(graph, config)
+    assert first.key and not problems.warnings
+    assert {page["url"] for page in fragments(first.files)} >= {"/companies/xiaomi-auto/index.html"}
+    facts = tuple(dataclasses.replace(f, value=Quantity(Decimal(1), "", "1")) if f.property == "annual capacity"
+                  else f for f in graph.facts)
+    assert facts != graph.facts
+    assert search.search_index(dataclasses.replace(graph, facts=facts), config, first)[0] is first
+    article = graph.articles["xiaomi-auto-yizhuang-factory"]
+    retitled = dataclasses.replace(graph, articles={**graph.articles, article.slug: dataclasses.replace(
+        article, title="Xiaomi Auto picks Yizhuang")})
+    second, _ = search.search_index(retitled, config, first)
+    assert second.key != first.key
+    assert "Xiaomi Auto picks Yizhuang" in [page["meta"]["title"] for page in fragments(second.files)]
+
+
+def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(graph, monkeypatch):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    runs = []
+    command = search.pagefind_command
+    monkeypatch.setattr(search, "pagefind_command", lambda *args: runs.append(args) or command(*args))
+    index, problems = search.search_index(graph, SiteConfig(pretty_urls=True))
+    parts = json.loads(index.files["pagefind/factsheet-parts.json"])["parts"]
+    assert parts == ["part-1/", "part-2/"] and len(runs) == 3 and not problems.warnings
+    for folder in ("", *parts):
+        assert f"pagefind/{folder}pagefind.js" in index.files and f"pagefind/{folder}pagefind-entry.json" in index.files
+    urls = sorted(page["url"] for page in fragments(index.files))
+    assert len(urls) == len(graph.articles) + len(graph.entities) == len(set(urls))
+    assert "/companies/xiaomi-auto/" in urls and not [u for u in urls if u.endswith("index.html")]
+    article = graph.articles["xiaomi-auto-yizhuang-factory"]
+    edited = dataclasses.replace(graph, articles={**graph.articles, article.slug: dataclasses.replace(
+        article, summary="A new summary.")})
+    again, _ = search.search_index(edited, SiteConfig(pretty_urls=True), index)
+    assert len(runs) == 4 and again.key != index.key
+    assert len(set(again.parts) & set(index.parts)) == 2
+
+
+def test_a_failed_build_can_stop_the_search_it_started(graph, monkeypatch):
+    cancelled = threading.Event()
+    write = search._write_documents
+    monkeypatch.setattr(search, "_write_documents", lambda *args: cancelled.wait(10) and write(*args))
+    job = search.start_search(graph, SiteConfig())
+    job.cancel()
+    cancelled.set()
+    assert job.result()[0] is search.NO_INDEX and not job.result()[1].warnings
 
 def test_same_content_gives_identical_bytes_and_a_rebuild_writes_nothing(demo, tmp_path, run_cli):
     again = build_quietly(ROOT, tmp_path / "again")

@@ -55,7 +55,7 @@
   Promise.all([import(bundle + "pagefind.js"), parts()]).then(function (loaded) {
     var pagefind = loaded[0];
     return Promise.all(loaded[1].map(function (part) {
-      return pagefind.mergeIndex(new URL(part, bundle).href);
+      return pagefind.mergeIndex(new URL(part, bundle).pathname);
     })).then(function () { return pagefind.search(query); }).then(function (search) {
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }));
     });
