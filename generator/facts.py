@@ -52,14 +52,15 @@ class _FactResolver:
               source: SourceRef) -> list[Fact]:
         """The facts one file states; `own` is the default subject (a profile's entity)."""
         facts = []
+        lookup, properties = self.index.lookup, self.properties
         for record in records:
-            subject = own if record.subject is None else self.index.lookup(record.subject.text)
+            subject = own if record.subject is None else lookup(record.subject.text)
             if subject is None:
                 self.problems.error(path, record.subject.line, f"unknown subject '{record.subject.text}': list it "
                                     f"under companies, sites, people or events, or give it a profile"
                                     f"{did_you_mean(self.index, record.subject.text)}")
                 continue
-            spec = self.properties[fold_name(record.property)]
+            spec = properties[fold_name(record.property)]
             value = self.value(path, record, spec)
             if value is not None:
                 facts.append(Fact(subject, spec.key, value, record.status, record.as_of or as_of,

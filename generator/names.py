@@ -20,7 +20,7 @@ class NameIndex:
         self._ids: dict[str, str] = {}
         self._origins: dict[str, str] = {}
         self._spellings: dict[str, str] = {}
-        self._deletions: dict[str, set[str]] | None = None
+        self._deletions: _Slips | None = None
         self._indexed = 0
 
     def lookup(self, name: str) -> str | None:
@@ -50,26 +50,57 @@ class NameIndex:
         digits ("Phase 1", "Phase 2"), short names and a name inside another are not typos.
         """
         key = fold_name(name)
-        own = self._ids.get(key)
         if len(key) < MIN_TYPO_LENGTH:
             return None
-        index = self._deletion_index()
-        matches = {match for variant in _deletions(key) for match in index.get(variant, ())}
-        matches.discard(key)
-        shape = _shape(key)
-        typos = [match for match in matches
-                 if self._ids[match] != own and match not in key and key not in match
-                 and _shape(match) != shape and accept(self._ids[match])]
-        return self._spellings[min(typos)] if typos else None
+        for match in self._slips().near(key):
+            if accept(self._ids[match]):
+                return self._spellings[match]
+        return None
 
-    def _deletion_index(self) -> dict[str, set[str]]:
-        """Each one-letter deletion (and the name itself) -> the names that produce it."""
-        if self._deletions is None or self._indexed != len(self._ids):
-            self._deletions, self._indexed = {}, len(self._ids)
-            for key in self._ids:
-                for variant in _deletions(key):
-                    self._deletions.setdefault(variant, set()).add(key)
+    def _slips(self) -> _Slips:
+        """The typo finder for the names claimed so far (the last build's, when they are the same)."""
+        global _LAST_SLIPS
+        if self._deletions is None or self._indexed != len(self._ids):   # names are only ever added
+            last = _LAST_SLIPS
+            self._deletions = last if last is not None and last.ids == self._ids else _Slips(self._ids)
+            self._indexed = len(self._ids)
+            _LAST_SLIPS = self._deletions
         return self._deletions
+
+
+class _Slips:
+    """Names one typing slip apart, for one fixed set of names: folded name -> entity id."""
+
+    def __init__(self, ids: dict[str, str]) -> None:
+        self.ids = dict(ids)
+        self.index: dict[str, list[str]] = {}   # each one-letter deletion (and each name) -> the names giving it
+        self.found: dict[str, tuple[str, ...]] = {}
+        for key in self.ids:
+            for variant in (key, *[key[:i] + key[i + 1:] for i in range(len(key))]):
+                found = self.index.get(variant)
+                if found is None:
+                    self.index[variant] = [key]
+                elif found[-1] != key:   # two deletions from one name can be the same
+                    found.append(key)
+
+    def near(self, key: str) -> tuple[str, ...]:
+        """Names of other entities one slip from `key`, sorted; not inside it, around it or differing only in digits."""
+        near = self.found.get(key)
+        if near is None:
+            matches = set()
+            for variant in _deletions(key):
+                found = self.index.get(variant)
+                if found is not None:
+                    matches.update(found)
+            matches.discard(key)
+            own, shape = self.ids.get(key), _shape(key)
+            near = self.found[key] = tuple(sorted(
+                match for match in matches if self.ids[match] != own and match not in key and key not in match
+                and _shape(match) != shape))
+        return near
+
+
+_LAST_SLIPS: _Slips | None = None   # `serve` rebuilds with the same names again and again
 
 
 @lru_cache(maxsize=1 << 16)
@@ -79,7 +110,8 @@ def _shape(key: str) -> str:
 
 
 def _deletions(key: str) -> set[str]:
-    return {key, *(key[:i] + key[i + 1:] for i in range(len(key)))}
+    """The name and each way of leaving one letter out of it."""
+    return {key, *[key[:i] + key[i + 1:] for i in range(len(key))]}
 
 
 def did_you_mean(index: NameIndex, name: str) -> str:

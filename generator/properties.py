@@ -5,6 +5,7 @@ from __future__ import annotations
 from .errors import Problems
 from .fields import FieldReader
 from .markdown import fold_text
+from .names import fold_name
 from .records import PropertySpec
 from .yamlsafe import Map, Scalar
 
@@ -83,9 +84,12 @@ def property_table(parsed) -> dict[str, PropertySpec]:
     """Every property in use: built-ins, then properties.yaml, then labels first seen in facts."""
     table = {spec.key: spec for spec in BUILTIN}
     table.update((spec.key, spec) for spec in parsed.properties)
-    sources = (*parsed.profiles, *parsed.articles)
-    for record in (fact for source in sources for fact in source.facts):
-        key = fold_text(record.property)
-        if key not in table:
-            table[key] = PropertySpec(key, record.property, "", "", False, UNORDERED)
+    seen = set()   # labels as written: most facts use a few of them
+    for source in (*parsed.profiles, *parsed.articles):
+        for record in source.facts:
+            if record.property not in seen:
+                seen.add(record.property)
+                key = fold_name(record.property)
+                if key not in table:
+                    table[key] = PropertySpec(key, record.property, "", "", False, UNORDERED)
     return table

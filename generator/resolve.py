@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from contextlib import contextmanager
 
 from .errors import Problems
 from .facts import resolve_facts
@@ -19,6 +21,24 @@ KIND_FOLDER = {kind: folder for folder, kind in LIST_KINDS.items()}
 
 def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
     """Resolve every name to an entity and every fact to typed values; collect all clashes."""
+    with collector_paused():
+        return _resolve(parsed)
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cycle collector: the stage makes tens of thousands of small acyclic records, and
+    each collection it would trigger scans every parsed record again (a third of resolve's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _resolve(parsed: Parsed) -> tuple[Graph, Problems]:
     problems = Problems()
     registry = _Registry(problems)
     for profile in parsed.profiles:
@@ -31,7 +51,7 @@ def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
     properties = property_table(parsed)
     facts = resolve_facts(parsed, registry.index, registry.entities, properties, problems)
     articles = _unique_articles(parsed.articles, problems)
-    named_in = _named_in(articles, registry.index, facts)
+    named_in = _named_in(articles, registry.named, facts)
     tags, tags_of = _tags(articles, problems)
     graph = Graph(
         entities=dict(sorted(registry.entities.items())), articles=articles, facts=facts,
@@ -47,6 +67,7 @@ class _Registry:
         self.problems = problems
         self.index = NameIndex()
         self.entities: dict[str, Entity] = {}
+        self.named: dict[str, dict[str, None]] = {}   # article path -> the entities its lists and events name
 
     def add_profile(self, profile: Profile) -> None:
         """An entity with its canonical name and aliases, from a profile."""
@@ -75,20 +96,31 @@ class _Registry:
         if profile.event is not None:
             self.add_event_names(profile.path, profile.event)
 
-    def add_event_names(self, path: str, event) -> None:
-        """An event's participants, typed by their lists."""
-        for key in ("companies", "sites", "people"):
-            for name in getattr(event, key):
-                self.name(path, name, LIST_KINDS[key], key)
+    def add_event_names(self, path: str, event, named: dict[str, None] | None = None) -> None:
+        """An event's participants, typed by their lists (and added to `named`, if given)."""
+        named = {} if named is None else named
+        for name in event.companies:
+            named[self.name(path, name, "company", "companies")] = None
+        for name in event.sites:
+            named[self.name(path, name, "site", "sites")] = None
+        for name in event.people:
+            named[self.name(path, name, "person", "people")] = None
 
     def add_article(self, article: Article) -> None:
-        """Every name an article lists, typed by its list."""
-        for key, kind in LIST_KINDS.items():
-            for name in getattr(article, key) if key != "events" else article.event_refs:
-                self.name(article.path, name, kind, key)
+        """Every name an article lists, typed by its list; remembers the entities it names, in order."""
+        named: dict[str, None] = {}
+        path, lookup, entities = article.path, self.index.lookup, self.entities
+        for key, kind, names in (("companies", "company", article.companies), ("sites", "site", article.sites),
+                                 ("people", "person", article.people), ("events", "event", article.event_refs)):
+            for name in names:
+                entity_id = lookup(name.text)   # the common case inline: a known name of the right kind
+                if entity_id is None or entities[entity_id].kind != kind:
+                    entity_id = self.name(path, name, kind, key)
+                named[entity_id] = None
         for event in article.events:
-            self.name(article.path, event.name, "event", "events")
-            self.add_event_names(article.path, event)
+            named[self.name(path, event.name, "event", "events")] = None
+            self.add_event_names(path, event, named)
+        self.named[path] = named
 
     def name(self, path: str, name: Name, kind: str, listed_as: str) -> str:
         """The entity a listed name reaches, creating it (typed by the list) when new."""
@@ -139,26 +171,21 @@ def _unique_articles(articles: tuple[Article, ...], problems: Problems) -> dict[
                            f"this article and {by_slug[article.slug].path}")
         else:
             by_slug[article.slug] = article
-    ordered = sorted(by_slug.values(), key=lambda a: (a.date, a.slug), reverse=True)
+    ordered = sorted(by_slug.values(), key=lambda a: (a.date.year, a.date.month, a.date.day, a.slug), reverse=True)
     return {article.slug: article for article in ordered}
 
 
-def _named_in(articles: dict[str, Article], index: NameIndex, facts: tuple[Fact, ...]) -> dict[str, tuple[str, ...]]:
-    """Article slug -> every entity it names: lists, events, fact subjects and linked values."""
-    named: dict[str, dict[str, None]] = {slug: {} for slug in articles}
-    for slug, article in articles.items():
-        names = [*article.companies, *article.sites, *article.people, *article.event_refs]
-        for event in article.events:
-            names += [event.name, *event.companies, *event.sites, *event.people]
-        for name in names:
-            entity_id = index.lookup(name.text)
-            if entity_id:
-                named[slug][entity_id] = None
+def _named_in(articles: dict[str, Article], named_by_path: dict[str, dict[str, None]],
+              facts: tuple[Fact, ...]) -> dict[str, tuple[str, ...]]:
+    """Article slug -> every entity it names: lists, events (as the registry found them), fact subjects and linked values."""
+    named = {slug: dict(named_by_path.get(article.path, ())) for slug, article in articles.items()}
     for fact in facts:
-        if fact.source.kind == "article" and fact.source.key in named:
-            named[fact.source.key][fact.subject] = None
-            if isinstance(fact.value, EntityValue):
-                named[fact.source.key][fact.value.entity_id] = None
+        if fact.source.kind == "article":
+            own = named.get(fact.source.key)
+            if own is not None:
+                own[fact.subject] = None
+                if isinstance(fact.value, EntityValue):
+                    own[fact.value.entity_id] = None
     return {slug: tuple(ids) for slug, ids in named.items()}
 
 
@@ -175,7 +202,7 @@ def _tags(articles: dict[str, Article], problems: Problems) -> tuple[dict[str, T
     """Tags by slug (spellings that make one slug are one tag, labelled by its commonest
     spelling), and each article's tag slugs in its own order."""
     spellings: dict[str, Counter] = {}
-    members: dict[str, list[str]] = {}
+    members: dict[str, dict[str, None]] = {}
     tags_of: dict[str, tuple[str, ...]] = {}
     for slug, article in articles.items():
         own: dict[str, None] = {}
@@ -184,10 +211,13 @@ def _tags(articles: dict[str, Article], problems: Problems) -> tuple[dict[str, T
             if not tag_slug:
                 problems.error(article.path, tag.line, f"cannot make a URL from the tag '{tag.text}'")
                 continue
-            spellings.setdefault(tag_slug, Counter())[tag.text] += 1
+            counts = spellings.get(tag_slug)
+            if counts is None:
+                counts = spellings[tag_slug] = Counter()
+                members[tag_slug] = {}
+            counts[tag.text] += 1
             own[tag_slug] = None
-            if slug not in members.setdefault(tag_slug, []):
-                members[tag_slug].append(slug)
+            members[tag_slug][slug] = None
         tags_of[slug] = tuple(own)
     tags = {s: Tag(s, _commonest(spellings[s]), tuple(members[s])) for s in sorted(spellings)}
     return tags, tags_of
