@@ -24,6 +24,10 @@ MARKER_TEXT = b"This folder is built by Factsheet; files in it are replaced on e
 class Kept(bytes):
     """The type of KEEP."""
 
+    def __reduce__(self) -> str:
+        """Unpickled (from a worker process) as the KEEP of this module, so that `is KEEP` holds."""
+        return "KEEP"
+
 
 KEEP = Kept()   # in place of a file's bytes: the file in the output is known to be right already; leave it
 

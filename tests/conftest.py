@@ -37,10 +37,17 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 @pytest.fixture
-def run_cli(capsys):
-    """Run `build.py` with arguments in-process and capture its exit status and output."""
+def run_cli(capsys, tmp_path):
+    """Run `build.py` with arguments in-process and capture its exit status and output.
+
+    Unless the arguments name one, the build cache is kept in the test's own folder, so that no
+    test leaves a cache beside a fixture's site.yaml or shares one with another test.
+    """
     def run(*args: str) -> Run:
-        status = main([str(a) for a in args])
+        words = [str(a) for a in args]
+        if "--cache" not in words and "--no-cache" not in words:
+            words += ["--cache", str(tmp_path / "cli-cache")]
+        status = main(words)
         captured = capsys.readouterr()
         return Run(status, captured.out, captured.err)
     return run
@@ -48,8 +55,8 @@ def run_cli(capsys):
 
 def build_quietly(site: Path, out: Path) -> Path:
     """Build a site folder (its content/ and site.yaml) into `out`; the build must succeed."""
-    status = main(["--content", str(site / "content"), "--output", str(out),
-                   "--config", str(site / "site.yaml"), "--quiet"])
+    status = main(["--content", str(site / "content"), "--output", str(out), "--config", str(site / "site.yaml"),
+                   "--cache", str(out.with_name(out.name + ".cache")), "--quiet"])   # never a cache in the fixtures
     assert status == 0, f"building {site} failed"
     return out
 

@@ -27,6 +27,7 @@ import yaml
 
 from bench.corpus import scalar, write_corpus
 from conftest import snapshot
+from generator import parse, render
 from generator.build import BuildOptions
 from generator.cli import main
 from generator.preview import Previewer
@@ -429,7 +430,9 @@ def _counts(summary: str) -> str:
     return match.group(0)
 
 
-def test_incremental_builds_equal_clean_builds_round_after_round(corpus, tmp_path):
+def test_incremental_builds_equal_clean_builds_round_after_round(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(parse, "PARALLEL_FROM", 2)    # the command-line builds parse and render in workers,
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)   # as they do on a large site, however small the corpus
     shutil.copytree(corpus, tmp_path / "site")
     site = Site(tmp_path / "site")
     builds = Builds(site, tmp_path)

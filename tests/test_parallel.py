@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import write_corpus
+from generator import render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 from generator.parallel import run_shards
@@ -77,3 +79,17 @@ def test_a_template_error_in_a_worker_names_the_template_line(corpus, tmp_path):
         build_site(replace(options(corpus, tmp_path / "out", 2), config=site))
     error, = failed.value.errors
     assert error.path.endswith("article.html") and error.line == 3 and "no_such" in error.message
+
+
+def test_a_cached_rebuild_in_workers_equals_a_clean_build(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)   # every stage in workers, however few the pages
+    content = tmp_path / "content"
+    shutil.copytree(corpus / "content", content)
+    cached = replace(options(corpus, tmp_path / "inc", 2), content=content, cache=tmp_path / "cache")
+    build_site(cached)
+    article = sorted((content / "articles").rglob("*.md"))[ARTICLES // 2]
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    again = build_site(cached)
+    assert 0 < again.report.written < again.files // 10   # only what the edit touched
+    build_site(replace(options(corpus, tmp_path / "clean", 2), content=content))
+    assert tree(tmp_path / "inc") == tree(tmp_path / "clean")
