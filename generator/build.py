@@ -18,10 +18,13 @@ from .parse import ParsedFile, parse_sources
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
 from .resolve import resolve_graph
-from .search import SearchIndex, search_index
+from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
 from .write import WriteReport, check_output, write_site
 from .cache import BuildCache, Snapshot
+from . import dates, model, parse, pages, pickling, quantities, records, sources, views
+
+pickling.register(dates, model, parse, pages, quantities, records, sources, views)   # for the cache and the workers
 
 CACHE_FOLDER = ".factsheet-cache"
 
@@ -49,11 +52,19 @@ class Derived:
     search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
 
 
-def derive_files(graph: Graph, config: SiteConfig, files: Mapping[str, bytes], previous: Derived | None,
-                 ) -> tuple[Derived, Problems]:
-    """The data exports and the search index of the graph (the index is reused if its documents are unchanged)."""
-    search, problems = search_index(graph, config, previous.search if previous else None)
-    return Derived(export_files(graph, config), search), problems
+def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None) -> tuple[Derived, Problems]:
+    """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
+
+    Pagefind indexes in the background while the exports are made.
+    """
+    job = start_search(graph, config, previous.search if previous else None)
+    try:
+        exports = export_files(graph, config)
+    except BaseException:
+        job.cancel()
+        raise
+    search, problems = job.result()
+    return Derived(exports, search), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +124,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     progress.stage("read")
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
-    known = cache.parsed(sources, config.allow_html) if cache else memo.parsed
+    known, in_base = cache.parsed(sources, config.allow_html) if cache else (memo.parsed, set())
     parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
     problems.extend(found)
     progress.stage("resolve")
@@ -127,12 +138,12 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
                                    progress)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
-    derived = memo.derived
+    derived = previous = memo.derived
     if options.write:
         if options.derived or derived is None:
             progress.stage("search and exports")
             previous = derived or (Derived({}, cache.search()) if cache else None)
-            derived, found = derive_files(graph, config, files, previous)
+            derived, found = derive_files(graph, config, previous)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
@@ -141,8 +152,9 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     warnings = _sorted(problems.warnings)
     counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
     if cache is not None:
-        cache.save(options.output, parses, config.allow_html, {path: page.digest for path, page in pages.items()},
-                   derived.search, counts, warnings)
+        cache.save(options.output, parses, in_base, config.allow_html,
+                   {path: page.digest for path, page in pages.items()},
+                   None if previous and derived.search is previous.search else derived.search, counts, warnings)
     return BuildResult(
         *counts, warnings, report, time.perf_counter() - started,
         read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),

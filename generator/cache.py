@@ -4,8 +4,9 @@ It holds, in pickles written atomically:
 - `build.pickle`: the fingerprint of the last build's inputs (this code, the options, site.yaml's
   and every template's content hash, every content file's stamp) and the stamp of every file it
   wrote. When nothing of that changed, the next build has nothing to do.
-- `parsed.pickle`: what parsing each content file gave, by a hash of its text, so that only
-  changed files are parsed again.
+- `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
+  its text, so that only changed files are parsed again (the small file holds what was parsed
+  since the big one was written).
 - `pages.pickle`: a digest of each page's template and context, so that a page whose digest is
   unchanged, and whose file is as it was written, is not rendered again.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
@@ -37,6 +38,7 @@ from .urls import output_file
 from .write import output_stamps
 
 RACY_SECONDS = 2.0
+RECENT_MAX = 200   # parses kept apart from the big file before it is written again with them
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
 PACKAGE = Path(__file__).resolve().parent
 
@@ -175,26 +177,43 @@ class BuildCache:
         return {path: digest for path, digest in digests.items()
                 if stamps.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
 
-    def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> dict[Source, ParsedFile]:
-        """The cached parse of every source whose text is unchanged."""
-        known = load(self.folder, "parsed", self.version) or {}
-        found = {}
+    def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> tuple[dict[Source, ParsedFile], set[Source]]:
+        """The cached parse of every source whose text is unchanged, and which of them the big file holds.
+
+        Parses are kept in `parsed` and, since it was last written, in the small `parsed-new`, so
+        that a build that parsed a few files does not write them all again.
+        """
+        base = load(self.folder, "parsed", self.version) or {}
+        recent = load(self.folder, "parsed-new", self.version) or {}
+        found, in_base = {}, set()
         for source in sources:
-            result = known.get((source.path, source.kind, text_digest(source.text), allow_html))
+            key = (source.path, source.kind, text_digest(source.text), allow_html)
+            result = base.get(key)
+            if result is not None:
+                in_base.add(source)
+            else:
+                result = recent.get(key)
             if result is not None:
                 found[source] = result
-        return found
+        return found, in_base
 
     def search(self) -> Any:
         """The last search index stored, or None."""
         return load(self.folder, "search", self.version)
 
-    def save(self, output: Path, parses: Mapping[Source, ParsedFile], allow_html: bool, pages: Mapping[str, str],
-             search: Any, counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
+    def save(self, output: Path, parses: Mapping[Source, ParsedFile], in_base: set[Source], allow_html: bool,
+             pages: Mapping[str, str], search: Any, counts: tuple[int, int, int, int],
+             warnings: tuple[ContentError, ...]) -> None:
         """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
         texts = {source.rel: text_digest(source.text) for source in parses}
-        save(self.folder, "parsed", self.version, {
-            (source.path, source.kind, texts[source.rel], allow_html): result for source, result in parses.items()})
+        recent = [source for source in parses if source not in in_base]
+        if in_base and len(recent) <= max(RECENT_MAX, len(parses) // 10):
+            save(self.folder, "parsed-new", self.version, {
+                (source.path, source.kind, texts[source.rel], allow_html): parses[source] for source in recent})
+        else:
+            save(self.folder, "parsed", self.version, {
+                (source.path, source.kind, texts[source.rel], allow_html): result for source, result in parses.items()})
+            save(self.folder, "parsed-new", self.version, {})
         save(self.folder, "pages", self.version, dict(pages))
         if search is not None:
             save(self.folder, "search", self.version, search)
