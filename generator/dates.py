@@ -22,12 +22,9 @@ class PartialDate:
     @property
     def iso(self) -> str:
         """The date as written: `2024`, `2024-05` or `2024-05-19`."""
-        text = f"{self.year:04d}"
         if self.month:
-            text += f"-{self.month:02d}"
-        if self.day:
-            text += f"-{self.day:02d}"
-        return text
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}" if self.day else f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.day:02d}" if self.day else f"{self.year:04d}"
 
     @property
     def human(self) -> str:

@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-from collections import Counter
 from json.encoder import encode_basestring
 
 from .config import SiteConfig
@@ -26,6 +25,9 @@ COLUMNS = ("subject", "subject_id", "subject_type", "property", "value", "value_
            "source_page", "source_url", "quote", "conflict")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
 _RISKY = frozenset(("=", "+", "-", "@", "\t", "\r"))   # first characters that make a cell a formula
+# Columns of a fact row that can hold text as written (the others are ids, ISO dates and fixed words).
+_FREE_TEXT = tuple(COLUMNS.index(column) for column in ("subject", "property", "value", "unit", "source_article",
+                                                         "source_title", "source_url", "quote"))
 _HEADS = tuple(("{" if i == 0 else ", ") + json.dumps(column) + ": " for i, column in enumerate(COLUMNS))
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
@@ -36,20 +38,21 @@ def export_files(graph: Graph, config: SiteConfig) -> dict[str, bytes]:
     ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
     rows = _Rows(graph)
     values = [rows.values(fact, id(fact) in conflicts) for fact in ordered]
-    texts = [_row_json(row) for row in values]
-    counts = Counter(fact.subject for fact in graph.facts)
-    entities = [entity_record(graph, config, entity_id, counts[entity_id]) for entity_id in graph.entities]
-    entity_texts = [_ENCODER.encode(record) for record in entities]
-    files = {f"{DATA}facts.csv": _csv(values, _fact_cells), f"{DATA}facts.json": _json_lines(texts),
-             f"{DATA}entities.json": _json_lines(entity_texts)}
     by_subject: dict[str, list[str]] = {}
-    for fact, text in zip(ordered, texts):
-        by_subject.setdefault(fact.subject, []).append(text)
+    for fact, row in zip(ordered, values):
+        by_subject.setdefault(fact.subject, []).append(_row_json(row))
+    blocks = {subject: ",\n".join(texts).encode("utf-8") for subject, texts in by_subject.items()}   # in subject order
+    entities = [entity_record(graph, config, entity_id, len(by_subject.get(entity_id, ())))
+                for entity_id in graph.entities]
+    entity_texts = [_ENCODER.encode(record) for record in entities]
+    files = {f"{DATA}facts.csv": _fact_csv(values),
+             f"{DATA}facts.json": b"[\n" + b",\n".join(blocks.values()) + b"\n]\n" if blocks else b"[]\n",
+             f"{DATA}entities.json": _json_lines(entity_texts)}
     for record, text in zip(entities, entity_texts):
-        own = by_subject.get(record["id"])
-        sheet = f'{{\n"entity": {text},\n"facts": [\n' + ",\n".join(own) + "\n]\n}\n" if own else \
-            f'{{"entity": {text}, "facts": []}}\n'
-        files[data_path(record["path"])] = sheet.encode("utf-8")
+        block = blocks.get(record["id"])
+        files[data_path(record["path"])] = \
+            f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8") + block + b"\n]\n}\n" if block is not None else \
+            f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")
     return files
 
 
@@ -116,20 +119,37 @@ def _csv(rows: list[tuple], cells=None) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _fact_csv(rows: list[tuple]) -> bytes:
+    """Fact rows made by _Rows as CSV, as _csv writes them: a row whose cells hold no comma,
+    quote or line break is joined directly; csv.writer writes the others."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    separators = len(COLUMNS) - 1
+    lines = []
+    for row in rows:
+        cells = [*row[:-1], "true" if row[-1] else "false"]
+        for i in _FREE_TEXT:
+            if cells[i][:1] in _RISKY:
+                cells[i] = defuse(cells[i])
+        line = ",".join(cells)
+        if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
+            lines.append(line)
+        else:
+            if lines:
+                buffer.write("\n".join(lines) + "\n")
+                lines = []
+            writer.writerow(cells)
+    if lines:
+        buffer.write("\n".join(lines) + "\n")
+    return buffer.getvalue().encode("utf-8")
+
+
 def _cells(row: tuple) -> list[str]:
     return [_cell(value) for value in row]
 
 
-def _fact_cells(row: tuple) -> list[str]:
-    """The cells of a fact row made by _Rows: text, then the conflict flag."""
-    cells = [value if value[:1] not in _RISKY else defuse(value) for value in row[:-1]]
-    cells.append("true" if row[-1] else "false")
-    return cells
-
-
 def _cell(value) -> str:
-    if value.__class__ is str:
-        return value if value[:1] not in _RISKY else defuse(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return defuse(str(value))
@@ -137,8 +157,10 @@ def _cell(value) -> str:
 
 def _row_json(row: tuple) -> str:
     """A fact row as a JSON object, as json.dumps(dict(zip(COLUMNS, row)), ensure_ascii=False) writes it."""
-    return "".join([head + (encode_basestring(value) if value.__class__ is str else _ENCODER.encode(value))
-                    for head, value in zip(_HEADS, row)]) + "}"
+    parts = [""] * (2 * len(_HEADS))
+    parts[0::2] = _HEADS
+    parts[1::2] = [*map(encode_basestring, row[:-1]), "true" if row[-1] else "false"]
+    return "".join(parts) + "}"
 
 
 def _json_lines(texts: list[str]) -> bytes:

@@ -23,9 +23,12 @@ EVENT_STATUS = {"planned": "https://schema.org/EventScheduled", "happened": "htt
 LIST_TEMPLATES = frozenset({"index.html", "events.html", "articles.html", "tags.html", "tag.html"})
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def to_script(data: dict) -> str:
     """JSON for inside <script type="application/ld+json">: `<`, `>` and `&` escaped so nothing breaks out."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(data)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -37,6 +40,7 @@ class StructuredData:
         self.config = config
         self.facts_of: dict[str, list[Fact]] = {}
         self.stated_in: dict[str, set[str]] = {}
+        self.refs: dict[str, dict] = {}   # entity id -> its short node, shared by every page that names it
         for fact in graph.facts:
             self.facts_of.setdefault(fact.subject, []).append(fact)
             if fact.source.kind == "article":
@@ -59,7 +63,7 @@ class StructuredData:
     def entity(self, entity_id: str) -> dict:
         """A company, site, person or event with its names and the links schema.org knows."""
         entity = self.graph.entities[entity_id]
-        data = self.ref(entity_id)
+        data = dict(self.ref(entity_id))
         if entity.aliases:
             data["alternateName"] = list(entity.aliases)
         facts = self.facts_of.get(entity_id, [])
@@ -95,9 +99,13 @@ class StructuredData:
         return data
 
     def ref(self, entity_id: str) -> dict:
-        """A short node for an entity: its type, name and address."""
-        entity = self.graph.entities[entity_id]
-        return self._node(SCHEMA_TYPES[entity.kind], entity.name, entity_path(entity.kind, entity.slug))
+        """A short node for an entity: its type, name and address (one shared dict: do not change it)."""
+        ref = self.refs.get(entity_id)
+        if ref is None:
+            entity = self.graph.entities[entity_id]
+            ref = self.refs[entity_id] = self._node(SCHEMA_TYPES[entity.kind], entity.name,
+                                                    entity_path(entity.kind, entity.slug))
+        return ref
 
     def _node(self, kind: str, name: str, path: str) -> dict:
         data = {"@type": kind, "name": name}

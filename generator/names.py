@@ -57,6 +57,12 @@ class NameIndex:
                 return self._spellings[match]
         return None
 
+    def forget_index(self) -> None:
+        """Drop the table of one-letter deletions (tens of megabytes at 10,000 articles); the answers
+        found so far are kept for the next build, and the table is made again if it is needed."""
+        if self._deletions is not None:
+            self._deletions.index = None
+
     def _slips(self) -> _Slips:
         """The typo finder for the names claimed so far (the last build's, when they are the same)."""
         global _LAST_SLIPS
@@ -73,23 +79,17 @@ class _Slips:
 
     def __init__(self, ids: dict[str, str]) -> None:
         self.ids = dict(ids)
-        self.index: dict[str, list[str]] = {}   # each one-letter deletion (and each name) -> the names giving it
-        self.found: dict[str, tuple[str, ...]] = {}
-        for key in self.ids:
-            for variant in (key, *[key[:i] + key[i + 1:] for i in range(len(key))]):
-                found = self.index.get(variant)
-                if found is None:
-                    self.index[variant] = [key]
-                elif found[-1] != key:   # two deletions from one name can be the same
-                    found.append(key)
+        self.index: dict[str, list[str]] | None = None   # made when first needed; `forget_index` drops it
+        self.found: dict[str, tuple[str, ...]] = {}       # answers so far, kept
 
     def near(self, key: str) -> tuple[str, ...]:
         """Names of other entities one slip from `key`, sorted; not inside it, around it or differing only in digits."""
         near = self.found.get(key)
         if near is None:
+            index = self.index = self.index if self.index is not None else _deletion_index(self.ids)
             matches = set()
             for variant in _deletions(key):
-                found = self.index.get(variant)
+                found = index.get(variant)
                 if found is not None:
                     matches.update(found)
             matches.discard(key)
@@ -101,6 +101,19 @@ class _Slips:
 
 
 _LAST_SLIPS: _Slips | None = None   # `serve` rebuilds with the same names again and again
+
+
+def _deletion_index(ids: dict[str, str]) -> dict[str, list[str]]:
+    """Each one-letter deletion (and each name) -> the names giving it."""
+    index: dict[str, list[str]] = {}
+    for key in ids:
+        for variant in (key, *[key[:i] + key[i + 1:] for i in range(len(key))]):
+            found = index.get(variant)
+            if found is None:
+                index[variant] = [key]
+            elif found[-1] != key:   # two deletions from one name can be the same
+                found.append(key)
+    return index
 
 
 @lru_cache(maxsize=1 << 16)

@@ -22,13 +22,31 @@ KIND_FOLDER = {kind: folder for folder, kind in LIST_KINDS.items()}
 def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
     """Resolve every name to an entity and every fact to typed values; collect all clashes."""
     with collector_paused():
-        return _resolve(parsed)
+        problems = Problems()
+        registry = _Registry(problems)
+        for profile in parsed.profiles:
+            registry.add_profile(profile)
+        for profile in parsed.profiles:
+            registry.add_profile_links(profile)
+        for article in parsed.articles:
+            registry.add_article(article)
+        registry.check_entities()
+        properties = property_table(parsed)
+        facts = resolve_facts(parsed, registry.index, registry.entities, properties, problems)
+        articles = _unique_articles(parsed.articles, problems)
+        named_in = _named_in(articles, registry.named, facts)
+        tags, tags_of = _tags(articles, problems)
+        graph = Graph(
+            entities=dict(sorted(registry.entities.items())), articles=articles, facts=facts,
+            properties=properties, mentions=_mentions(articles, named_in), named_in=named_in,
+            tags=tags, tags_of=tags_of)
+    return graph, problems
 
 
 @contextmanager
 def collector_paused():
-    """Pause the cycle collector: the stage makes tens of thousands of small acyclic records, and
-    each collection it would trigger scans every parsed record again (a third of resolve's time)."""
+    """The cycle collector paused: resolving makes many small acyclic records, and each collection
+    they trigger would scan every parsed record again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -36,28 +54,6 @@ def collector_paused():
     finally:
         if enabled:
             gc.enable()
-
-
-def _resolve(parsed: Parsed) -> tuple[Graph, Problems]:
-    problems = Problems()
-    registry = _Registry(problems)
-    for profile in parsed.profiles:
-        registry.add_profile(profile)
-    for profile in parsed.profiles:
-        registry.add_profile_links(profile)
-    for article in parsed.articles:
-        registry.add_article(article)
-    registry.check_entities()
-    properties = property_table(parsed)
-    facts = resolve_facts(parsed, registry.index, registry.entities, properties, problems)
-    articles = _unique_articles(parsed.articles, problems)
-    named_in = _named_in(articles, registry.named, facts)
-    tags, tags_of = _tags(articles, problems)
-    graph = Graph(
-        entities=dict(sorted(registry.entities.items())), articles=articles, facts=facts,
-        properties=properties, mentions=_mentions(articles, named_in), named_in=named_in,
-        tags=tags, tags_of=tags_of)
-    return graph, problems
 
 
 class _Registry:
@@ -99,12 +95,10 @@ class _Registry:
     def add_event_names(self, path: str, event, named: dict[str, None] | None = None) -> None:
         """An event's participants, typed by their lists (and added to `named`, if given)."""
         named = {} if named is None else named
-        for name in event.companies:
-            named[self.name(path, name, "company", "companies")] = None
-        for name in event.sites:
-            named[self.name(path, name, "site", "sites")] = None
-        for name in event.people:
-            named[self.name(path, name, "person", "people")] = None
+        for key, kind, names in (("companies", "company", event.companies), ("sites", "site", event.sites),
+                                 ("people", "person", event.people)):
+            for name in names:
+                named[self.name(path, name, kind, key)] = None
 
     def add_article(self, article: Article) -> None:
         """Every name an article lists, typed by its list; remembers the entities it names, in order."""
@@ -152,6 +146,7 @@ class _Registry:
             owners[url] = entity
             if entity.profile is None:
                 self._warn_unprofiled(entity, path, line)
+        self.index.forget_index()
 
     def _warn_unprofiled(self, entity: Entity, path: str, line: int) -> None:
         lookalike = self.index.lookalike(entity.name, lambda other: self.entities[other].kind == entity.kind)

@@ -15,6 +15,7 @@ import yaml
 MAX_DEPTH = 32
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CPARSER = getattr(getattr(yaml, "_yaml", None), "CParser", None) if _LOADER is not yaml.SafeLoader else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +68,7 @@ def load_yaml(text: str, first_line: int = 1, duplicates: list | None = None) ->
     """
     builder = _TreeBuilder(first_line - 1, duplicates)
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            builder.feed(event)
+        builder.build(_events(text))
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(_error_line(error) + first_line, f"YAML syntax error: {_error_text(error)}") from None
     except yaml.reader.ReaderError as error:
@@ -80,6 +80,25 @@ def load_yaml(text: str, first_line: int = 1, duplicates: list | None = None) ->
     except yaml.YAMLError as error:
         raise YamlProblem(first_line, "YAML error: " + " ".join(str(error).split())) from None
     return builder.root
+
+
+def _events(text: str):
+    """The parser's events for `text`, straight from libyaml's parser when PyYAML has it."""
+    if _CPARSER is None:
+        yield from yaml.parse(text, Loader=_LOADER)
+        return
+    parser = _CPARSER(text)
+    try:
+        get = parser.get_event
+        while True:
+            event = get()
+            if event is None:
+                return
+            yield event
+            if event.__class__ is yaml.StreamEndEvent:
+                return
+    finally:
+        parser.dispose()
 
 
 def _error_line(error: yaml.MarkedYAMLError) -> int:
@@ -103,6 +122,25 @@ class _TreeBuilder:
         self.stack: list[tuple[list, int, bool]] = []   # (children, line, is_mapping)
         self.root: Node | None = None
         self.documents = 0
+
+    def build(self, events) -> None:
+        """Take every parser event (the common ones dispatched inline; `feed` takes the others)."""
+        offset, stack, add = self.offset + 1, self.stack, self._add
+        for event in events:
+            cls = event.__class__
+            if cls is yaml.ScalarEvent and event.anchor is None and event.tag is None:
+                mark = event.start_mark
+                node = Scalar(event.value, (mark.line if mark else 0) + offset,
+                              event.style in (None, "") and event.implicit[0])
+                if stack:
+                    stack[-1][0].append(node)
+                else:
+                    self.root = node
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                children, start, is_mapping = stack.pop()
+                add(_mapping(children, start, self.duplicates) if is_mapping else Seq(tuple(children), start))
+            else:
+                self.feed(event)
 
     def feed(self, event: yaml.Event) -> None:
         """Take the next parser event."""
