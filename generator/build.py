@@ -153,7 +153,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
     if cache is not None:
         cache.save(options.output, parses, in_base, config.allow_html,
-                   {path: page.digest for path, page in pages.items()},
+                   {path: (page.inputs, page.digest) for path, page in pages.items()},
                    None if previous and derived.search is previous.search else derived.search, counts, warnings)
     return BuildResult(
         *counts, warnings, report, time.perf_counter() - started,

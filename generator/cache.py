@@ -7,8 +7,9 @@ It holds, in pickles written atomically:
 - `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
   its text, so that only changed files are parsed again (the small file holds what was parsed
   since the big one was written).
-- `pages.pickle`: a digest of each page's template and context, so that a page whose digest is
-  unchanged, and whose file is as it was written, is not rendered again.
+- `pages.pickle`: digests of each page's inputs (inputs.py) and of its template and context: a
+  page whose file is as it was written is not planned again if its inputs are unchanged, and not
+  rendered again if its context is.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
 
 The cache is safe to delete. A file that cannot be read, or that an other version of Factsheet
@@ -165,8 +166,8 @@ class BuildCache:
             return False
         return output_stamps(output) == snapshot.outputs
 
-    def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, str]:
-        """Page path -> digest, for the last build's pages whose output files are still as written.
+    def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, tuple[str | None, str]]:
+        """Page path -> digests of inputs and context, for the last build's pages whose output files are still as written.
 
         None are kept after a change of options, settings or templates: the digest covers only the context.
         """
@@ -202,7 +203,7 @@ class BuildCache:
         return load(self.folder, "search", self.version)
 
     def save(self, output: Path, parses: Mapping[Source, ParsedFile], in_base: set[Source], allow_html: bool,
-             pages: Mapping[str, str], search: Any, counts: tuple[int, int, int, int],
+             pages: Mapping[str, tuple[str | None, str]], search: Any, counts: tuple[int, int, int, int],
              warnings: tuple[ContentError, ...]) -> None:
         """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
         texts = {source.rel: text_digest(source.text) for source in parses}

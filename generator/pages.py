@@ -77,6 +77,16 @@ class PagePlanner:
                 *(("entity", entity_id) for entity_id in graph.entities), ("articles", ""),
                 *(("article", slug) for slug in graph.articles), ("tags", ""), *(("tag", slug) for slug in graph.tags)]
 
+    def path(self, key: PageKey) -> str:
+        """Where the page of a key goes, without planning it (for sheets and articles)."""
+        what, which = key
+        if what == "entity":
+            entity = self.graph.entities[which]
+            return entity_path(entity.kind, entity.slug)
+        if what == "article":
+            return article_path(which)
+        return self.plan(key).path
+
     def plan(self, key: PageKey) -> Page:
         """The page of one key."""
         what, which = key

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -15,7 +12,8 @@ from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
 from .feeds import plan_feeds
-from .pages import Page, PagePlanner
+from .inputs import PageInputs, digest
+from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards
 from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
@@ -57,6 +55,7 @@ class Rendered:
     context: dict | None    # the page's context with its web extras, compared with the next build's (None: not kept)
     data: bytes             # the page as written, or KEEP: the file in the output is right already
     digest: str = ""        # a hash of template and context, kept by the persistent cache ("" when not taken)
+    inputs: str | None = None   # the digest of what the page is made from (inputs.py), when it has one
 
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
@@ -69,9 +68,12 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     With several workers and nothing to reuse, the pages are planned and rendered in forked
     processes, which send back only the bytes (their `Rendered.context` is None).
     With `kept`, the digests of a previous build's pages whose files are still intact, a page
-    whose digest is unchanged is not rendered: its bytes are KEEP.
+    whose inputs are unchanged is not even planned, and one whose context is unchanged is not
+    rendered: its bytes are KEEP.
     """
-    work = _Work(PagePlanner(graph), Publisher(graph, config), env, config, previous or {}, kept)
+    planner = PagePlanner(graph)
+    work = _Work(planner, Publisher(graph, config), env, config, previous or {}, kept,
+                 PageInputs(planner) if kept is not None else None)
     items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
@@ -89,7 +91,7 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
 
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
-PageDigests = Mapping[str, str]   # page path -> digest of its template and context when it was written
+PageDigests = Mapping[str, tuple[str | None, str]]   # page path -> (inputs, context) digests when it was written
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +104,22 @@ class _Work:
     config: SiteConfig
     previous: Mapping[str, Rendered]
     kept: PageDigests | None
+    inputs: PageInputs | None
 
-    def render(self, page: Page, keep: bool) -> Rendered:
+    def render_item(self, item: Page | PageKey, keep: bool) -> tuple[str, Rendered]:
+        """The path and page of a key (or of a page planned already), left in the output if its inputs are unchanged."""
+        if isinstance(item, Page):
+            return item.path, self.render(item, keep)
+        inputs = self.inputs.of(item) if self.inputs is not None else None
+        if inputs is not None:
+            path = self.planner.path(item)
+            before = self.kept.get(path)
+            if before is not None and before[0] == inputs:
+                return path, Rendered("", None, KEEP, before[1], inputs)
+        page = self.planner.plan(item)
+        return page.path, self.render(page, keep, inputs)
+
+    def render(self, page: Page, keep: bool, inputs: str | None = None) -> Rendered:
         """A page rendered, or taken from `previous` (or left in the output) if its template and context are unchanged."""
         context = {**page.context, **self.publisher.extras(page)}
         before = self.previous.get(page.path)
@@ -111,23 +127,11 @@ class _Work:
             return before
         if self.kept is None:
             return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context))
-        digest = context_digest(page.template, context)
-        if self.kept.get(page.path) == digest:
-            return Rendered(page.template, None, KEEP, digest)
-        return Rendered(page.template, None, render_page(self.env, page, self.config, context), digest)
-
-
-def context_digest(template: str, context: dict) -> str:
-    """A hash of a page's template name and context that depends on their values only.
-
-    The pickler's memo is off, so that two equal contexts give the same bytes whether or not
-    their strings and records are shared objects (they are after a round trip through the cache).
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True
-    pickler.dump((template, context))
-    return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
+        context_digest = digest((page.template, context))
+        before = self.kept.get(page.path)
+        if before is not None and before[1] == context_digest:
+            return Rendered(page.template, None, KEEP, context_digest, inputs)
+        return Rendered(page.template, None, render_page(self.env, page, self.config, context), context_digest, inputs)
 
 
 def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
@@ -136,9 +140,7 @@ def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[s
     size = -(-len(items) // shards)
     keep = shards == 1
     try:
-        pages = (item if isinstance(item, Page) else work.planner.plan(item)
-                 for item in items[shard * size:(shard + 1) * size])
-        return {page.path: work.render(page, keep) for page in pages}
+        return dict(work.render_item(item, keep) for item in items[shard * size:(shard + 1) * size])
     except ContentError as error:   # a template error, sent back as a value
         return error
 

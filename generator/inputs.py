@@ -1,0 +1,80 @@
+"""What each fact sheet and article page is made from, as a digest: a page whose inputs are
+unchanged since its file was written need not even be planned.
+
+A page's inputs are the graph data its planner and its web extras read: for a fact sheet, the
+entity, its facts, the articles that mention it or state those facts (as list items), the
+entities it links to or is related to (as name, kind and slug), and the events on its
+timeline (with their facts); for an article, the article, the facts it states and the
+entities it names. Every page also depends on the property table. The digest covers more than
+the page shows (a change in a related entity's facts re-plans the page), never less; pages that
+summarise the whole site (home, indexes, tags, feeds) have no inputs digest and are always planned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from typing import Any
+
+from .model import EntityValue, Fact, Graph
+from .pages import PageKey, PagePlanner
+
+
+class PageInputs:
+    """Digests of the inputs of the pages of one graph."""
+
+    def __init__(self, planner: PagePlanner) -> None:
+        self.graph = planner.graph
+        self.look = planner.look
+        self.properties = digest(sorted(self.graph.properties.items()))
+
+    def of(self, key: PageKey) -> str | None:
+        """The digest of a page's inputs, or None for a page that is always planned."""
+        what, which = key
+        if what == "entity":
+            return digest((what, self.properties, self._entity(which)))
+        if what == "article":
+            return digest((what, self.properties, self._article(which)))
+        return None
+
+    def _entity(self, entity_id: str) -> tuple:
+        graph, look = self.graph, self.look
+        facts = look.facts_of.get(entity_id, [])
+        mentions = graph.mentions.get(entity_id, ())
+        sources = sorted({f.source.key for f in facts if f.source.kind == "article"} | set(mentions))
+        related = sorted(look.related.get(entity_id, {}).items())
+        events = sorted(set(look.events_of.get(entity_id, ())))
+        return (graph.entities[entity_id], tuple(facts), mentions, tuple(self._item(s) for s in sources),
+                tuple((self._name(i), n) for i, n in related), self._names(facts),
+                tuple((self._name(e), tuple(look.facts_of.get(e, ()))) for e in events))
+
+    def _article(self, slug: str) -> tuple:
+        graph, look = self.graph, self.look
+        facts = look.stated_in.get(slug, [])
+        named = graph.named_in.get(slug, ())
+        return (graph.articles[slug], tuple(facts), tuple(self._name(i) for i in named), self._names(facts),
+                tuple((graph.tags[t].slug, graph.tags[t].label) for t in graph.tags_of.get(slug, ())))
+
+    def _names(self, facts: list[Fact]) -> tuple:
+        """Names of the entities these facts are about, point to, or come from (profiles)."""
+        ids = {f.subject for f in facts} | {f.value.entity_id for f in facts if isinstance(f.value, EntityValue)}
+        ids |= {f.source.key for f in facts if f.source.kind == "profile"}
+        return tuple(self._name(i) for i in sorted(ids))
+
+    def _name(self, entity_id: str) -> tuple:
+        entity = self.graph.entities[entity_id]
+        return (entity.id, entity.name, entity.kind, entity.slug)
+
+    def _item(self, slug: str) -> tuple:
+        article = self.graph.articles[slug]
+        return (slug, article.title, article.date, article.source, article.summary)
+
+
+def digest(value: Any) -> str:
+    """A hash of a value that depends on its contents only (the pickler's memo is off)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
