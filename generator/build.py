@@ -135,7 +135,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
         files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
-                                   progress)
+                                   progress, track=options.keep)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = previous = memo.derived

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -60,7 +60,7 @@ class Rendered:
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                 previous: Mapping[str, Rendered] | None = None, workers: int = 1, kept: PageDigests | None = None,
-                progress: NoProgress = NO_PROGRESS) -> tuple[dict[str, bytes], dict[str, Rendered]]:
+                progress: NoProgress = NO_PROGRESS, track: bool = False) -> tuple[dict[str, bytes], dict[str, Rendered]]:
     """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
@@ -69,11 +69,12 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     processes, which send back only the bytes (their `Rendered.context` is None).
     With `kept`, the digests of a previous build's pages whose files are still intact, a page
     whose inputs are unchanged is not even planned, and one whose context is unchanged is not
-    rendered: its bytes are KEEP.
+    rendered: its bytes are KEEP. Likewise a page of `previous` whose inputs are unchanged is
+    reused without planning. `track` takes the inputs' digests even with nothing to compare them with yet.
     """
     planner = PagePlanner(graph)
     work = _Work(planner, Publisher(graph, config), env, config, previous or {}, kept,
-                 PageInputs(planner) if kept is not None else None)
+                 PageInputs(planner) if kept is not None or previous or track else None)
     items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
@@ -113,8 +114,11 @@ class _Work:
         inputs = self.inputs.of(item) if self.inputs is not None else None
         if inputs is not None:
             path = self.planner.path(item)
-            before = self.kept.get(path)
-            if before is not None and before[0] == inputs:
+            earlier = self.previous.get(path)
+            if earlier is not None and earlier.inputs == inputs:   # `serve`: the page as rendered last time
+                return path, earlier
+            before = self.kept.get(path) if self.kept is not None else None
+            if before is not None and before[0] == inputs:         # the cache: the file as written last time
                 return path, Rendered("", None, KEEP, before[1], inputs)
         page = self.planner.plan(item)
         return page.path, self.render(page, keep, inputs)
@@ -124,9 +128,10 @@ class _Work:
         context = {**page.context, **self.publisher.extras(page)}
         before = self.previous.get(page.path)
         if before is not None and before.template == page.template and before.context == context:
-            return before
+            return before if before.inputs == inputs else replace(before, inputs=inputs)
         if self.kept is None:
-            return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context))
+            return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context),
+                            inputs=inputs)
         context_digest = digest((page.template, context))
         before = self.kept.get(page.path)
         if before is not None and before[1] == context_digest:
