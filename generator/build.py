@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from .exports import export_files
 from .markdown import make_markdown
 from .model import Graph
 from .parse import ParsedFile, parse_sources
+from .parallel import frozen_heap
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
 from .resolve import resolve_graph
@@ -112,57 +114,59 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     persistent cache (if any) says whether anything changed at all, and which parses still hold.
     """
     started = time.perf_counter()
-    check_folders(options)
-    problems = Problems()
-    config, found = load_config(options.config, options.config_required)
-    problems.extend(found)
-    cache = _open_cache(options, config) if memo is None and options.write else None
-    last = cache.last() if cache else None
-    if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
-        return _nothing_to_do(last, started, config)
-    memo = _usable(memo, config)
-    progress.stage("read")
-    sources, found, stamps = read_sources(options.content, memo.sources)
-    problems.extend(found)
-    known, in_base = cache.parsed(sources, config.allow_html) if cache else (memo.parsed, set())
-    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
-    problems.extend(found)
-    progress.stage("resolve")
-    graph, found = resolve_graph(parsed)
-    problems.extend(found)
-    if problems.errors:
-        raise BuildFailed(problems.errors, _sorted(problems.warnings))
-    try:
-        kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
-        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
-                                   progress, track=options.keep)
-    except ContentError as template_error:
-        raise BuildFailed([template_error], _sorted(problems.warnings)) from None
-    derived = previous = memo.derived
-    if options.write:
-        if options.derived or derived is None:
-            progress.stage("search and exports")
-            previous = derived or (Derived({}, cache.search()) if cache else None)
-            derived, found = derive_files(graph, config, previous)
-            problems.extend(found)
-        files.update(derived.exports)
-        files.update(derived.search.files)
-        progress.stage("write", len(files))
-    report = write_site(files, options.output, memo.written) if options.write else None
-    warnings = _sorted(problems.warnings)
-    counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
-    if cache is not None:
-        cache.save(options.output, parses, in_base, config.allow_html,
-                   {path: (page.inputs, page.digest) for path, page in pages.items()},
-                   None if previous and derived.search is previous.search else derived.search, counts, warnings)
-    return BuildResult(
-        *counts, warnings, report, time.perf_counter() - started,
-        read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
-        parsed=sum(1 for source in parses if source not in known),
-        rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
-        memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
-                  derived),
-        config=config)
+    with frozen_heap():   # what gc.freeze() spares the collector from walking is let go at the end
+        check_folders(options)
+        problems = Problems()
+        config, found = load_config(options.config, options.config_required)
+        problems.extend(found)
+        cache = _open_cache(options, config) if memo is None and options.write else None
+        last = cache.last() if cache else None
+        if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
+            return _nothing_to_do(last, started, config)
+        memo = _usable(memo, config)
+        progress.stage("read")
+        sources, found, stamps = read_sources(options.content, memo.sources)
+        problems.extend(found)
+        known, in_base = cache.parsed(sources, config.allow_html) if cache else (memo.parsed, set())
+        parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
+        gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
+        problems.extend(found)
+        progress.stage("resolve")
+        graph, found = resolve_graph(parsed)
+        problems.extend(found)
+        if problems.errors:
+            raise BuildFailed(problems.errors, _sorted(problems.warnings))
+        try:
+            kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
+            files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
+                                       progress, track=options.keep)
+        except ContentError as template_error:
+            raise BuildFailed([template_error], _sorted(problems.warnings)) from None
+        derived = previous = memo.derived
+        if options.write:
+            if options.derived or derived is None:
+                progress.stage("search and exports")
+                previous = derived or (Derived({}, cache.search()) if cache else None)
+                derived, found = derive_files(graph, config, previous)
+                problems.extend(found)
+            files.update(derived.exports)
+            files.update(derived.search.files)
+            progress.stage("write", len(files))
+        report = write_site(files, options.output, memo.written) if options.write else None
+        warnings = _sorted(problems.warnings)
+        counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
+        if cache is not None:
+            cache.save(options.output, parses, in_base, config.allow_html,
+                       {path: (page.inputs, page.digest) for path, page in pages.items()},
+                       None if previous and derived.search is previous.search else derived.search, counts, warnings)
+        return BuildResult(
+            *counts, warnings, report, time.perf_counter() - started,
+            read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
+            parsed=sum(1 for source in parses if source not in known),
+            rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
+            memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
+                      derived),
+            config=config)
 
 
 def _open_cache(options: BuildOptions, config: SiteConfig) -> BuildCache | None:

@@ -8,6 +8,7 @@ for, the shards run in this process, in the same order, so the result is the sam
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -32,14 +33,24 @@ def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, wo
         return
     global _SHARED
     _SHARED = (job, shared)
-    gc.collect()
-    gc.freeze()   # keep the collector from touching (and so copying) the parent's objects in each worker
+    with frozen_heap():   # keep the collector from touching (and so copying) the parent's objects in each worker
+        try:
+            with multiprocessing.get_context("fork").Pool(min(workers, shards)) as pool:
+                yield from pool.imap(_run, [(k, shards) for k in range(shards)])
+        finally:
+            _SHARED = None
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Objects made so far are left out of the cycle collector's work until the block ends (if none were before)."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, shards)) as pool:
-            yield from pool.imap(_run, [(k, shards) for k in range(shards)])
+        yield
     finally:
-        _SHARED = None
-        gc.unfreeze()
+        if outermost:
+            gc.unfreeze()
 
 
 def _run(task: tuple[int, int]) -> Any:

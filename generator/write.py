@@ -87,15 +87,25 @@ def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes]
 
 def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
     """The (size, mtime in ns) of every file in the output folder but hidden ones, by output path."""
-    root = str(output)
-    stamps = {}
-    for rel in _existing(root)[0]:
-        try:
-            info = os.stat(_target(root, rel))
-        except (OSError, OutputError):
-            continue
-        stamps[rel] = (info.st_size, info.st_mtime_ns)
+    stamps: dict[str, tuple[int, int]] = {}
+    if os.path.isdir(output):
+        _stamp_walk(str(output), "", stamps)
     return stamps
+
+
+def _stamp_walk(folder: str, prefix: str, stamps: dict[str, tuple[int, int]]) -> None:
+    with os.scandir(folder) as scan:
+        for entry in scan:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _stamp_walk(entry.path, f"{prefix}{entry.name}/", stamps)
+            else:
+                try:
+                    info = entry.stat()
+                except OSError:
+                    continue
+                stamps[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
 
 
 def _target(root: str, rel: str) -> str:
