@@ -22,7 +22,7 @@ from .render import Rendered, make_environment, render_site, theme_files, theme_
 from .resolve import resolve_graph
 from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
-from .write import WriteReport, check_output, write_site
+from .write import KEEP, WriteReport, check_output, write_site
 from .cache import BuildCache, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
@@ -163,7 +163,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
             *counts, warnings, report, time.perf_counter() - started,
             read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
             parsed=sum(1 for source in parses if source not in known),
-            rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page),
+            rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page and page.data is not KEEP),
             memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
                       derived),
             config=config)

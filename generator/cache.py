@@ -27,7 +27,7 @@ import pickle
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
@@ -88,12 +88,15 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def trusted(content: Path, stamps: Mapping[str, tuple[int, int, int]], snapshot: Snapshot) -> bool:
-    """Whether the files are as the snapshot saw them. A stamp so close to the snapshot's time
-    that a same-tick save could hide behind it is not enough: that file's text is compared."""
+def same_texts(content: Path, stamps: Mapping[str, Stamp], snapshot: Snapshot) -> bool:
+    """Whether the content files are those the snapshot saw. A file whose stamp differs, or is so
+    close to the snapshot's time that a same-tick save could hide behind it, has its text compared."""
+    old_stamps = snapshot.inputs[2]
+    if stamps.keys() != old_stamps.keys():
+        return False
     limit = int((snapshot.written_at - RACY_SECONDS) * 1e9)
     for rel, stamp in stamps.items():
-        if stamp[0] >= limit:
+        if stamp != old_stamps[rel] or stamp[0] >= limit:
             text = read_text(content.joinpath(*rel.split("/")))
             if text is None or text_digest(text) != snapshot.texts.get(rel):
                 return False
@@ -143,7 +146,8 @@ class BuildCache:
 
     folder: Path
     version: str                             # code_version()
-    setup: tuple                             # the options, site.yaml's digest and the templates' digest
+    setup: tuple                             # the options and site.yaml's digest
+    theme: str                               # the digest of every template and static file
     stamps: Mapping[str, Stamp] | None      # every content file's stamp as the build began
     opened_at: float                         # when the stamps were taken
 
@@ -151,7 +155,7 @@ class BuildCache:
     def open(cls, folder: Path, options: tuple, config_file: Path, templates: list[Path], content: Path) -> BuildCache:
         """The cache in `folder` for a build with these options, settings file, template files and content."""
         opened_at = now()
-        return cls(folder, code_version(), (options, file_digest([config_file]), file_digest(templates)),
+        return cls(folder, code_version(), (options, file_digest([config_file])), file_digest(templates),
                    content_stamps(content), opened_at)
 
     def last(self) -> Snapshot | None:
@@ -160,16 +164,24 @@ class BuildCache:
         return snapshot if isinstance(snapshot, Snapshot) else None
 
     def unchanged(self, snapshot: Snapshot, content: Path, output: Path) -> bool:
-        """Whether the inputs are those of the snapshot, and the output files all as it left them."""
-        if (self.stamps is None or snapshot.inputs != (self.setup, self.stamps)
-                or not trusted(content, self.stamps, snapshot)):
+        """Whether the inputs are those of the snapshot, and the output files all as it left them.
+
+        Files only touched (saved again unchanged, checked out anew) count as unchanged, and
+        their new stamps are remembered, so that the next build need not read them again.
+        """
+        if (self.stamps is None or snapshot.inputs[:2] != (self.setup, self.theme)
+                or not same_texts(content, self.stamps, snapshot) or output_stamps(output) != snapshot.outputs):
             return False
-        return output_stamps(output) == snapshot.outputs
+        if self.stamps != snapshot.inputs[2]:
+            save(self.folder, "build", self.version,
+                 replace(snapshot, inputs=(self.setup, self.theme, self.stamps), written_at=self.opened_at))
+        return True
 
     def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, tuple[str | None, str]]:
         """Page path -> digests of inputs and context, for the last build's pages whose output files are still as written.
 
-        None are kept after a change of options, settings or templates: the digest covers only the context.
+        None are kept after a change of options or settings. (A template's change shows in the
+        digests: they cover the template and those it extends, includes or imports.)
         """
         if snapshot.inputs[0] != self.setup:
             return {}
@@ -220,4 +232,4 @@ class BuildCache:
             save(self.folder, "search", self.version, search)
         if self.stamps is not None:
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.stamps), texts, output_stamps(output), counts, warnings, self.opened_at))
+                 Snapshot((self.setup, self.theme, self.stamps), texts, output_stamps(output), counts, warnings, self.opened_at))

@@ -17,25 +17,53 @@ import io
 import pickle
 from typing import Any
 
+import jinja2
+from jinja2 import meta
+
 from .model import EntityValue, Fact, Graph
 from .pages import PageKey, PagePlanner
+
+
+class TemplateDigests:
+    """The digest of each template with every template it extends, includes or imports."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.known: dict[str, str] = {}
+
+    def of(self, name: str, seen: frozenset[str] = frozenset()) -> str:
+        """The digest of a template and those it uses; a name chosen at render time counts every template."""
+        if name not in self.known:
+            self.known[name] = self._digest(name, seen | {name})
+        return self.known[name]
+
+    def _digest(self, name: str, seen: frozenset[str]) -> str:
+        try:
+            source = self.env.loader.get_source(self.env, name)[0]
+            used = list(meta.find_referenced_templates(self.env.parse(source)))
+        except jinja2.TemplateError:
+            return digest((name, "unreadable"))   # rendering it reports the error
+        if None in used:
+            used = self.env.loader.list_templates()
+        return digest((name, source, tuple(self.of(u, seen) for u in sorted(set(used)) if u not in seen)))
 
 
 class PageInputs:
     """Digests of the inputs of the pages of one graph."""
 
-    def __init__(self, planner: PagePlanner) -> None:
+    def __init__(self, planner: PagePlanner, templates: TemplateDigests) -> None:
         self.graph = planner.graph
         self.look = planner.look
+        self.templates = templates
         self.properties = digest(sorted(self.graph.properties.items()))
 
     def of(self, key: PageKey) -> str | None:
-        """The digest of a page's inputs, or None for a page that is always planned."""
+        """The digest of a page's inputs, its template's included, or None for a page that is always planned."""
         what, which = key
         if what == "entity":
-            return digest((what, self.properties, self._entity(which)))
+            return digest((self.templates.of("entity.html"), self.properties, self._entity(which)))
         if what == "article":
-            return digest((what, self.properties, self._article(which)))
+            return digest((self.templates.of("article.html"), self.properties, self._article(which)))
         return None
 
     def _entity(self, entity_id: str) -> tuple:

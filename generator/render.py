@@ -12,7 +12,7 @@ from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
 from .feeds import plan_feeds
-from .inputs import PageInputs, digest
+from .inputs import PageInputs, TemplateDigests, digest
 from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards
 from .progress import NO_PROGRESS, NoProgress
@@ -73,8 +73,9 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     reused without planning. `track` takes the inputs' digests even with nothing to compare them with yet.
     """
     planner = PagePlanner(graph)
-    work = _Work(planner, Publisher(graph, config), env, config, previous or {}, kept,
-                 PageInputs(planner) if kept is not None or previous or track else None)
+    templates = TemplateDigests(env)
+    work = _Work(planner, Publisher(graph, config), env, config, previous or {}, kept, templates,
+                 PageInputs(planner, templates) if kept is not None or previous or track else None)
     items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
@@ -105,6 +106,7 @@ class _Work:
     config: SiteConfig
     previous: Mapping[str, Rendered]
     kept: PageDigests | None
+    templates: TemplateDigests
     inputs: PageInputs | None
 
     def render_item(self, item: Page | PageKey, keep: bool) -> tuple[str, Rendered]:
@@ -132,7 +134,7 @@ class _Work:
         if self.kept is None:
             return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context),
                             inputs=inputs)
-        context_digest = digest((page.template, context))
+        context_digest = digest((page.template, self.templates.of(page.template), context))
         before = self.kept.get(page.path)
         if before is not None and before[1] == context_digest:
             return Rendered(page.template, None, KEEP, context_digest, inputs)

@@ -10,7 +10,8 @@ import pytest
 
 from generator.build import BuildOptions, build_site
 
-DEMO = Path(__file__).resolve().parent.parent / "content"
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "content"
 
 
 @pytest.fixture
@@ -71,3 +72,24 @@ def test_a_cache_file_that_cannot_be_read_is_ignored(site):
     (site / "content/articles").joinpath(next((site / "content/articles").glob("*.md")).name).touch()
     result = build(site)
     assert result.report.written == 0 and files(site / "out") == expected
+
+
+def test_files_saved_again_unchanged_still_leave_nothing_to_do(site):
+    first = build(site)
+    for path in (site / "content").rglob("*.md"):
+        path.write_bytes(path.read_bytes())   # a checkout or an editor's save: new stamps, same text
+    again = build(site)
+    assert again.memo is None and again.report.written == 0 and again.report.unchanged == first.files
+
+
+def test_a_changed_template_renders_only_the_pages_that_use_it(site, tmp_path):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (site / "site.yaml").write_text(f"templates: {theme}\n", encoding="utf-8")
+    first = build(site)
+    (theme / "article.html").write_text((ROOT / "templates/article.html").read_text(encoding="utf-8")
+                                        .replace("</article>", "</article><!-- changed -->", 1), encoding="utf-8")
+    again = build(site)
+    changed = {p for p, data in files(site / "out").items() if b"<!-- changed -->" in data}
+    assert changed == {f"articles/{p.stem}/index.html" for p in (site / "content/articles").glob("*.md")}
+    assert again.report.written == len(changed) == again.rendered == 5 < first.rendered
