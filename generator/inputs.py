@@ -12,6 +12,7 @@ summarise the whole site (home, indexes, tags, feeds) have no inputs digest and 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import pickle
@@ -73,15 +74,16 @@ class PageInputs:
         sources = sorted({f.source.key for f in facts if f.source.kind == "article"} | set(mentions))
         related = sorted(look.related.get(entity_id, {}).items())
         events = sorted(set(look.events_of.get(entity_id, ())))
-        return (graph.entities[entity_id], tuple(facts), mentions, tuple(self._item(s) for s in sources),
-                tuple((self._name(i), n) for i, n in related), self._names(facts),
-                tuple((self._name(e), tuple(look.facts_of.get(e, ()))) for e in events))
+        return (fingerprint(graph.entities[entity_id]), tuple(map(fingerprint, facts)), mentions,
+                tuple(self._item(s) for s in sources), tuple((self._name(i), n) for i, n in related), self._names(facts),
+                tuple((self._name(e), tuple(map(fingerprint, look.facts_of.get(e, ())))) for e in events))
 
     def _article(self, slug: str) -> tuple:
         graph, look = self.graph, self.look
         facts = look.stated_in.get(slug, [])
         named = graph.named_in.get(slug, ())
-        return (graph.articles[slug], tuple(facts), tuple(self._name(i) for i in named), self._names(facts),
+        return (fingerprint(graph.articles[slug]), tuple(map(fingerprint, facts)), tuple(self._name(i) for i in named),
+                self._names(facts),
                 tuple((graph.tags[t].slug, graph.tags[t].label) for t in graph.tags_of.get(slug, ())))
 
     def _names(self, facts: list[Fact]) -> tuple:
@@ -106,3 +108,18 @@ def digest(value: Any) -> str:
     pickler.fast = True
     pickler.dump(value)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=20).hexdigest()
+
+
+def fingerprint(record: Any) -> str:
+    """The digest of an article, profile, entity or fact, worked out once per record object: pages share them."""
+    known = _FINGERPRINTS.get(id(record))
+    if known is None or known[0] is not record:
+        if len(_FINGERPRINTS) > MAX_FINGERPRINTS:
+            _FINGERPRINTS.clear()
+        fields = (type(record).__name__, *(getattr(record, f.name) for f in dataclasses.fields(record)))
+        known = _FINGERPRINTS[id(record)] = (record, digest(fields))
+    return known[1]
+
+
+MAX_FINGERPRINTS = 500_000
+_FINGERPRINTS: dict[int, tuple[Any, str]] = {}   # id of a record -> (the record, kept alive so the id stays its own; digest)
