@@ -272,11 +272,16 @@ def delete_article(rng: random.Random, site: Site) -> str:
     return f"deleted article {site.rel(path)}"
 
 
-def edit_profile(rng: random.Random, site: Site) -> str | None:
+def _profile(rng: random.Random, site: Site):
+    """A profile file picked at random, or None when there is none."""
     profiles = [p for folder in ("companies", "sites", "people", "events") for p in site.files(folder)]
-    if not profiles:
+    return rng.choice(profiles) if profiles else None
+
+
+def edit_profile(rng: random.Random, site: Site) -> str | None:
+    path = _profile(rng, site)
+    if path is None:
         return None
-    path = rng.choice(profiles)
     head, body = _front(path.read_text(encoding="utf-8"))
     aliases = next((j for j, line in enumerate(head) if line.startswith("aliases:")), None)
     facts = [j for j, line in enumerate(head) if "{property:" in line]
@@ -305,10 +310,9 @@ def edit_profile(rng: random.Random, site: Site) -> str | None:
 
 
 def delete_profile(rng: random.Random, site: Site) -> str | None:
-    profiles = [p for folder in ("companies", "sites", "people", "events") for p in site.files(folder)]
-    if not profiles:
+    path = _profile(rng, site)
+    if path is None:
         return None
-    path = rng.choice(profiles)
     site.delete(path)
     return f"deleted profile {site.rel(path)}"
 
