@@ -1,6 +1,6 @@
 """The persistent build cache (`.factsheet-cache/`): what lets the next command-line build skip work.
 
-It holds, in pickles written atomically:
+It holds, in pickles written atomically (cachestore.py):
 - `build.pickle`: the fingerprint of the last build's inputs (this code, the options, site.yaml's
   and every template's content hash, every content file's stamp) and the stamp of every file it
   wrote. When nothing of that changed, the next build has nothing to do.
@@ -13,25 +13,18 @@ It holds, in pickles written atomically:
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
 
 The cache is safe to delete. A file that cannot be read, or that an other version of Factsheet
-(or of its libraries) wrote, is ignored and replaced. Stamps taken within `RACY_SECONDS` of the
-cache being written are not trusted, since a file saved again in the same clock tick keeps its
-stamp.
+(or of its libraries) wrote, is ignored and replaced. A content file whose stamp changed, or
+was taken within `RACY_SECONDS` of the last build (a file saved again in the same clock tick
+keeps its stamp), has its text compared with what the last build read.
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import os
-import pickle
-import sys
-import tempfile
-import time
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
 
+from .cachestore import code_version, file_digest, load, now, save, text_digest
 from .errors import ContentError
 from .parse import ParsedFile
 from .sources import Source, Stamp, content_stamps, read_text
@@ -40,10 +33,6 @@ from .write import output_stamps
 
 RACY_SECONDS = 2.0
 RECENT_MAX = 200   # parses kept apart from the big file before it is written again with them
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
-PACKAGE = Path(__file__).resolve().parent
-
-ParseKey = tuple[str, str, str, bool]   # (display path, kind, sha256 of the text, allow_html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,36 +45,6 @@ class Snapshot:
     counts: tuple[int, int, int, int]          # files, articles, entities, facts
     warnings: tuple[ContentError, ...]         # the warnings the build gave
     written_at: float                          # time.time() when the content's stamps were taken
-
-
-def code_version() -> str:
-    """A digest of this package's code, Python's version and the libraries': a change invalidates the cache."""
-    digest = hashlib.sha256(sys.version.encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none".encode())
-    for path in sorted(PACKAGE.glob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def file_digest(paths: list[Path]) -> str:
-    """A digest of these files' names and contents (missing files count as empty)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
-        digest.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
-
-
-def text_digest(text: str) -> str:
-    """The hash a parse is cached under."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def same_texts(content: Path, stamps: Mapping[str, Stamp], snapshot: Snapshot) -> bool:
@@ -101,43 +60,6 @@ def same_texts(content: Path, stamps: Mapping[str, Stamp], snapshot: Snapshot) -
             if text is None or text_digest(text) != snapshot.texts.get(rel):
                 return False
     return True
-
-
-def load(folder: Path, name: str, version: str) -> Any:
-    """The value stored under `name` by this version of the code, or None."""
-    try:
-        with open(folder / f"{name}.pickle", "rb") as file:
-            enabled = gc.isenabled()
-            gc.disable()   # unpickling makes many objects at once: the cycle collector would only slow it down
-            try:
-                stored_version, value = pickle.load(file)
-            finally:
-                if enabled:
-                    gc.enable()
-    except Exception:   # missing, truncated, or from another version whose classes differ: rebuild
-        return None
-    return value if stored_version == version else None
-
-
-def save(folder: Path, name: str, version: str, value: Any) -> None:
-    """Store a value under `name`, atomically; a cache that cannot be written is no error."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump((version, value), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, folder / f"{name}.pickle")
-        except BaseException:
-            os.unlink(temp)
-            raise
-    except (OSError, pickle.PicklingError, RecursionError):
-        return
-
-
-def now() -> float:
-    """The wall-clock time a snapshot is stamped with."""
-    return time.time()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,21 +11,20 @@ from markdown_it import MarkdownIt
 
 from .dates import PartialDate
 from .errors import ContentError, Problems
+from .factfields import EVENT_KEYS, read_event_fields, read_events, read_facts
 from .fields import FieldReader
 from .frontmatter import load_meta, split_document
-from .markdown import fold_text, render_body
+from .markdown import render_body
 from .parallel import run_shards
 from .progress import NO_PROGRESS, NoProgress
 from .properties import parse_properties
-from .records import Article, Body, EventRecord, FactRecord, Name, Profile, PropertySpec, RawValue, SourceInfo
+from .records import Article, Name, Profile, PropertySpec, SourceInfo
 from .slugs import slugify_name
 from .sources import Source
-from .yamlsafe import Map, Scalar, Seq
+from .yamlsafe import Map, Scalar
 
 ARTICLE_KEYS = ("title", "date", "slug", "summary", "source", "tags", "companies", "sites",
                 "people", "events", "facts")
-EVENT_KEYS = ("name", "date", "type", "status", "companies", "sites", "people", "summary")
-FACT_KEYS = ("subject", "property", "value", "unit", "status", "as_of", "period", "quote")
 PROFILE_KEYS = {
     "company": ("name", "aliases", "slug", "facts", "parent"),
     "site": ("name", "aliases", "slug", "facts", "in"),
@@ -33,8 +32,6 @@ PROFILE_KEYS = {
     "event": ("name", "aliases", "slug", "facts") + EVENT_KEYS[1:],
 }
 RELATIONS = {"parent": "parent company", "in": "located in"}
-FACT_STATUSES = ("actual", "planned", "estimate")
-EVENT_STATUSES = ("happened", "planned", "cancelled")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_SLUG = 100
 PARALLEL_FROM = 200   # fewer files than this are parsed in this process: forking would cost more than it saves
@@ -123,14 +120,14 @@ def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article
     date = read.date("date", required=True)
     if date is not None and not date.day:
         read.error("date", f"'date' must be a full day (YYYY-MM-DD); got '{date.iso}'")
-    events, refs = _events(read)
+    events, refs = read_events(read)
     return Article(
         path=source.path, slug=_slug(read, source), slug_line=read.line("slug"),
         title=read.text("title", required=True) or PurePosixPath(source.rel).stem,
         date=date or _NO_DATE, summary=read.text("summary") or "", source=_source_info(read),
         tags=read.names("tags"), companies=read.names("companies"), sites=read.names("sites"),
         people=read.names("people"), events=events, event_refs=refs,
-        facts=_facts(read, body, subject_required=True), body=body)
+        facts=read_facts(read, body, subject_required=True), body=body)
 
 
 def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile:
@@ -142,11 +139,11 @@ def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile
     name = Name(read.text("name", required=True) or PurePosixPath(source.rel).stem, read.line("name"))
     relations = tuple((RELATIONS[key], target) for key in ("parent", "in")
                       if key in PROFILE_KEYS[source.kind] for target in read.names(key))
-    event = _event_fields(read, name) if source.kind == "event" else None
+    event = read_event_fields(read, name) if source.kind == "event" else None
     return Profile(
         path=source.path, kind=source.kind, name=name, aliases=read.names("aliases"),
         slug=_slug(read, source), slug_line=read.line("slug"), relations=relations, event=event,
-        facts=_facts(read, body, subject_required=False), body=body)
+        facts=read_facts(read, body, subject_required=False), body=body)
 
 
 def _slug(read: FieldReader, source: Source) -> str:
@@ -174,76 +171,3 @@ def _source_info(read: FieldReader) -> SourceInfo | None:
     sub = FieldReader(read.path, node, read.problems)
     sub.check_keys(("name", "url", "author"), "'source'")
     return SourceInfo(sub.text("name") or "", sub.url("url") or "", sub.text("author") or "")
-
-
-def _events(read: FieldReader) -> tuple[tuple[EventRecord, ...], tuple[Name, ...]]:
-    node = read.node("events")
-    if node is None:
-        return (), ()
-    if not isinstance(node, Seq):
-        read.error("events", "'events' must be a list of event names or event definitions")
-        return (), ()
-    inline, refs = [], []
-    for item in node.items:
-        if isinstance(item, Scalar) and item.text.strip() and not item.is_null:
-            refs.append(Name(" ".join(item.text.split()), item.line))
-        elif isinstance(item, Map):
-            sub = FieldReader(read.path, item, read.problems)
-            sub.check_keys(EVENT_KEYS, "an event")
-            name = sub.text("name", required=True)
-            if name:
-                inline.append(_event_fields(sub, Name(" ".join(name.split()), sub.line("name"))))
-        else:
-            read.problems.error(read.path, item.line, "an event must be a name or a mapping with 'name'")
-    return tuple(inline), tuple(refs)
-
-
-def _event_fields(read: FieldReader, name: Name) -> EventRecord:
-    status = read.choice("status", EVENT_STATUSES, "") if read.node("status") is not None else ""
-    return EventRecord(
-        name=name, date=read.date("date"), type=read.text("type") or "", status=status,
-        companies=read.names("companies"), sites=read.names("sites"), people=read.names("people"),
-        summary=read.text("summary") or "", line=read.meta.line)
-
-
-def _facts(read: FieldReader, body: Body, subject_required: bool) -> tuple[FactRecord, ...]:
-    node = read.node("facts")
-    if node is None:
-        return ()
-    if not isinstance(node, Seq):
-        read.error("facts", "'facts' must be a list of facts")
-        return ()
-    facts = []
-    for item in node.items:
-        if not isinstance(item, Map):
-            read.problems.error(read.path, item.line, "a fact must be a mapping with subject, property and value")
-            continue
-        fact = _fact(FieldReader(read.path, item, read.problems), body, subject_required)
-        if fact is not None:
-            facts.append(fact)
-    return tuple(facts)
-
-
-def _fact(read: FieldReader, body: Body, subject_required: bool) -> FactRecord | None:
-    """One fact; None only when it lacks what resolving needs (other problems are still recorded)."""
-    read.check_keys(FACT_KEYS, "a fact")
-    subject = read.text("subject", required=subject_required)
-    prop = read.text("property", required=True)
-    value_node = read.node("value")
-    if isinstance(value_node, Scalar) and not value_node.text.strip():
-        value_node = None
-    if value_node is None:
-        read.error("value", "'value' is required" if "value" not in read.meta.entries else "'value' is empty")
-    elif not isinstance(value_node, Scalar):
-        read.error("value", "'value' must be a single number, text, date or name, not a list or mapping")
-    quote = read.text("quote") or ""
-    if quote and fold_text(quote) not in body.text:
-        read.error("quote", f"quote not found in the body: '{quote}'")
-    fact = FactRecord(
-        subject=Name(" ".join(subject.split()), read.line("subject")) if subject else None,
-        property=" ".join((prop or "").split()),
-        value=RawValue(value_node.text.strip(), value_node.line, value_node.plain) if isinstance(value_node, Scalar) else None,
-        unit=read.text("unit") or "", status=read.choice("status", FACT_STATUSES, "actual"),
-        as_of=read.date("as_of"), period=read.period("period"), quote=quote, line=read.meta.line)
-    complete = prop and fact.value is not None and (subject or not subject_required)
-    return fact if complete else None

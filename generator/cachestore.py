@@ -1,0 +1,84 @@
+"""The cache's files: pickles stamped with the version of the code that wrote them, written atomically."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_version() -> str:
+    """A digest of this package's code, Python's version and the libraries': a change invalidates the cache."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none".encode())
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_digest(paths: list[Path]) -> str:
+    """A digest of these files' names and contents (missing files count as empty)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        digest.update(str(path).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """The hash a parse is cached under."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def load(folder: Path, name: str, version: str) -> Any:
+    """The value stored under `name` by this version of the code, or None."""
+    try:
+        with open(folder / f"{name}.pickle", "rb") as file:
+            enabled = gc.isenabled()
+            gc.disable()   # unpickling makes many objects at once: the cycle collector would only slow it down
+            try:
+                stored_version, value = pickle.load(file)
+            finally:
+                if enabled:
+                    gc.enable()
+    except Exception:   # missing, truncated, or from another version whose classes differ: rebuild
+        return None
+    return value if stored_version == version else None
+
+
+def save(folder: Path, name: str, version: str, value: Any) -> None:
+    """Store a value under `name`, atomically; a cache that cannot be written is no error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((version, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, folder / f"{name}.pickle")
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError):
+        return
+
+
+def now() -> float:
+    """The wall-clock time a snapshot is stamped with."""
+    return time.time()
