@@ -20,6 +20,7 @@ keeps its stamp), has its text compared with what the last build read.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -45,6 +46,7 @@ class Snapshot:
     counts: tuple[int, int, int, int]          # files, articles, entities, facts
     warnings: tuple[ContentError, ...]         # the warnings the build gave
     written_at: float                          # time.time() when the content's stamps were taken
+    build: str = ""                            # which build wrote it: the page digests it goes with say the same
 
 
 def same_texts(content: Path, stamps: Mapping[str, Stamp], snapshot: Snapshot) -> bool:
@@ -107,7 +109,10 @@ class BuildCache:
         """
         if snapshot.inputs[0] != self.setup:
             return {}
-        digests = load(self.folder, "pages", self.version) or {}
+        stored = load(self.folder, "pages", self.version)
+        if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == snapshot.build):
+            return {}   # written by another build (two at once?): trust none
+        digests = stored[1]
         stamps = output_stamps(output)
         return {path: digest for path, digest in digests.items()
                 if stamps.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
@@ -149,9 +154,11 @@ class BuildCache:
             save(self.folder, "parsed", self.version, {
                 (source.path, source.kind, texts[source.rel], allow_html): result for source, result in parses.items()})
             save(self.folder, "parsed-new", self.version, {})
-        save(self.folder, "pages", self.version, dict(pages))
+        build = f"{self.opened_at!r}-{os.getpid()}"
+        save(self.folder, "pages", self.version, (build, dict(pages)))
         if search is not None:
             save(self.folder, "search", self.version, search)
         if self.stamps is not None:
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.theme, self.stamps), texts, output_stamps(output), counts, warnings, self.opened_at))
+                 Snapshot((self.setup, self.theme, self.stamps), texts, output_stamps(output), counts, warnings,
+                          self.opened_at, build))

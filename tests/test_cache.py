@@ -93,3 +93,17 @@ def test_a_changed_template_renders_only_the_pages_that_use_it(site, tmp_path):
     changed = {p for p, data in files(site / "out").items() if b"<!-- changed -->" in data}
     assert changed == {f"articles/{p.stem}/index.html" for p in (site / "content/articles").glob("*.md")}
     assert again.report.written == len(changed) == again.rendered == 5 < first.rendered
+
+
+def test_page_digests_left_by_another_build_are_not_trusted(site):
+    article = next((site / "content/articles").glob("*.md"))
+    first_text = article.read_text(encoding="utf-8")
+    build(site)
+    first_pages = (site / "cache/pages.pickle").read_bytes()
+    article.write_text(first_text.replace("Xiaomi", "Xiaomo"), encoding="utf-8")
+    build(site)
+    (site / "cache/pages.pickle").write_bytes(first_pages)   # as if a second build had raced this one
+    article.write_text(first_text, encoding="utf-8")
+    build(site)
+    clean = build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert clean.report.written == clean.files and files(site / "out") == files(site / "clean")
