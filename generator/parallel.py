@@ -53,6 +53,12 @@ def frozen_heap() -> Iterator[None]:
             gc.unfreeze()
 
 
+def shard_of(items, shard: int, shards: int):
+    """The `shard`-th of `shards` contiguous runs of a sequence (the last may be shorter)."""
+    size = -(-len(items) // shards)
+    return items[shard * size:(shard + 1) * size]
+
+
 def _run(task: tuple[int, int]) -> Any:
     job, shared = _SHARED
     return job(shared, *task)

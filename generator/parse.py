@@ -15,7 +15,7 @@ from .factfields import EVENT_KEYS, read_event_fields, read_events, read_facts
 from .fields import FieldReader
 from .frontmatter import load_meta, split_document
 from .markdown import render_body
-from .parallel import run_shards
+from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
 from .properties import parse_properties
 from .records import Article, Name, Profile, PropertySpec, SourceInfo
@@ -90,8 +90,7 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
 def _parse_shard(shared: tuple[tuple[Source, ...], MarkdownIt], shard: int, shards: int) -> list[ParsedFile]:
     """The `shard`-th of `shards` contiguous runs of the files, parsed."""
     todo, md = shared
-    size = -(-len(todo) // shards)
-    return [parse_file(source, md) for source in todo[shard * size:(shard + 1) * size]]
+    return [parse_file(source, md) for source in shard_of(todo, shard, shards)]
 
 
 def parse_file(source: Source, md: MarkdownIt) -> ParsedFile:

@@ -14,7 +14,7 @@ from .model import Graph
 from .feeds import plan_feeds
 from .inputs import PageInputs, TemplateDigests, digest
 from .pages import Page, PageKey, PagePlanner
-from .parallel import run_shards
+from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
 from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
@@ -144,10 +144,9 @@ class _Work:
 def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
     """The `shard`-th of `shards` contiguous runs of the pages (keys are planned first), rendered."""
     work, items = shared
-    size = -(-len(items) // shards)
     keep = shards == 1
     try:
-        return dict(work.render_item(item, keep) for item in items[shard * size:(shard + 1) * size])
+        return dict(work.render_item(item, keep) for item in shard_of(items, shard, shards))
     except ContentError as error:   # a template error, sent back as a value
         return error
 

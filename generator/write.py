@@ -88,24 +88,13 @@ def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes]
 def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
     """The (size, mtime in ns) of every file in the output folder but hidden ones, by output path."""
     stamps: dict[str, tuple[int, int]] = {}
-    if os.path.isdir(output):
-        _stamp_walk(str(output), "", stamps)
+    for rel, entry in _entries(str(output))[0].items():
+        try:
+            info = entry.stat()
+        except OSError:
+            continue
+        stamps[rel] = (info.st_size, info.st_mtime_ns)
     return stamps
-
-
-def _stamp_walk(folder: str, prefix: str, stamps: dict[str, tuple[int, int]]) -> None:
-    with os.scandir(folder) as scan:
-        for entry in scan:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                _stamp_walk(entry.path, f"{prefix}{entry.name}/", stamps)
-            else:
-                try:
-                    info = entry.stat()
-                except OSError:
-                    continue
-                stamps[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
 
 
 def _target(root: str, rel: str) -> str:
@@ -159,14 +148,20 @@ def _make_room(output: Path, target: Path) -> None:
 
 def _existing(root: str) -> tuple[list[str], list[str]]:
     """Output paths of the files already there, and of the folders found empty; hidden names left out."""
-    files: list[str] = []
+    files, empty = _entries(root)
+    return list(files), empty
+
+
+def _entries(root: str) -> tuple[dict[str, os.DirEntry], list[str]]:
+    """The files below `root` by output path, and the folders found empty; hidden names left out."""
+    files: dict[str, os.DirEntry] = {}
     empty: list[str] = []
     if os.path.isdir(root):
         _walk(root, "", files, empty)
     return files, empty
 
 
-def _walk(folder: str, prefix: str, files: list[str], empty: list[str]) -> None:
+def _walk(folder: str, prefix: str, files: dict[str, os.DirEntry], empty: list[str]) -> None:
     with os.scandir(folder) as scan:
         entries = list(scan)
     if not entries and prefix:
@@ -177,7 +172,7 @@ def _walk(folder: str, prefix: str, files: list[str], empty: list[str]) -> None:
         if entry.is_dir(follow_symlinks=False):
             _walk(entry.path, f"{prefix}{entry.name}/", files, empty)
         else:
-            files.append(prefix + entry.name)
+            files[prefix + entry.name] = entry
 
 
 def _remove_empty_folders(output: Path, removed: list[str], empty: list[str]) -> None:
