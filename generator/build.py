@@ -22,7 +22,7 @@ from .render import Rendered, make_environment, render_site, theme_files, theme_
 from .resolve import resolve_graph
 from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
-from .write import KEEP, WriteReport, check_output, write_site
+from .write import KEEP, Staged, Stager, WriteReport, check_output, write_site
 from .cache import BuildCache, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
@@ -50,18 +50,20 @@ class BuildOptions:
 class Derived:
     """Files made from the whole site at once: the data exports and the search index."""
 
-    exports: Mapping[str, bytes]   # data/*.csv|json and each sheet's facts.json
+    exports: Mapping[str, bytes | Staged]   # data/*.csv|json and each sheet's facts.json (or where each is staged)
     search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
 
 
-def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None) -> tuple[Derived, Problems]:
+def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None,
+                 stager: Stager | None = None) -> tuple[Derived, Problems]:
     """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
 
-    Pagefind indexes in the background while the exports are made.
+    Pagefind indexes in the background while the exports are made; with a `stager`, each export
+    is staged as soon as it is made.
     """
     job = start_search(graph, config, previous.search if previous else None)
     try:
-        exports = export_files(graph, config)
+        exports = export_files(graph, config, stager.stage if stager else None)
     except BaseException:
         job.cancel()
         raise
@@ -136,23 +138,15 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         problems.extend(found)
         if problems.errors:
             raise BuildFailed(problems.errors, _sorted(problems.warnings))
+        stager = Stager(options.output) if options.write and not options.keep else None
         try:
-            kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
-            files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
-                                       progress, track=options.keep)
-        except ContentError as template_error:
-            raise BuildFailed([template_error], _sorted(problems.warnings)) from None
-        derived = previous = memo.derived
-        if options.write:
-            if options.derived or derived is None:
-                progress.stage("search and exports")
-                previous = derived or (Derived({}, cache.search()) if cache else None)
-                derived, found = derive_files(graph, config, previous)
-                problems.extend(found)
-            files.update(derived.exports)
-            files.update(derived.search.files)
-            progress.stage("write", len(files))
-        report = write_site(files, options.output, memo.written) if options.write else None
+            files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, memo, problems,
+                                                                 progress, stager)
+            report = write_site(files, options.output, memo.written, stager) if options.write else None
+        except BaseException:
+            if stager is not None:
+                stager.discard()
+            raise
         warnings = _sorted(problems.warnings)
         counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
         if cache is not None:
@@ -167,6 +161,29 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
             memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
                       derived),
             config=config)
+
+
+def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,
+                       last: Snapshot | None, memo: Memo, problems: Problems, progress: NoProgress,
+                       stager: Stager | None) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
+    """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous."""
+    try:
+        kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
+        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
+                                   progress, track=options.keep, sink=stager.stage if stager else None)
+    except ContentError as template_error:
+        raise BuildFailed([template_error], _sorted(problems.warnings)) from None
+    derived = previous = memo.derived
+    if options.write:
+        if options.derived or derived is None:
+            progress.stage("search and exports")
+            previous = derived or (Derived({}, cache.search()) if cache else None)
+            derived, found = derive_files(graph, config, previous, stager)
+            problems.extend(found)
+        files.update(derived.exports)
+        files.update(derived.search.files)
+        progress.stage("write", len(files))
+    return files, pages, derived, previous
 
 
 def _open_cache(options: BuildOptions, config: SiteConfig) -> BuildCache | None:

@@ -13,6 +13,7 @@ import io
 import json
 import re
 from json.encoder import encode_basestring
+from typing import Any, Callable
 
 from .config import SiteConfig
 from .model import DateValue, EntityValue, Fact, Graph, TextValue
@@ -32,8 +33,13 @@ _HEADS = tuple(("{" if i == 0 else ", ") + json.dumps(column) + ": " for i, colu
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
-def export_files(graph: Graph, config: SiteConfig) -> dict[str, bytes]:
-    """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet."""
+def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, bytes], Any] | None = None) -> dict[str, Any]:
+    """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet.
+
+    With a `sink` (the writer's `Stager.stage`), each file is handed to it as soon as it is made,
+    and what it gives back stands in for the file's bytes.
+    """
+    keep = sink or _as_is
     conflicts = _conflicting(graph)
     ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
     rows = _Rows(graph)
@@ -45,15 +51,22 @@ def export_files(graph: Graph, config: SiteConfig) -> dict[str, bytes]:
     entities = [entity_record(graph, config, entity_id, len(by_subject.get(entity_id, ())))
                 for entity_id in graph.entities]
     entity_texts = [_ENCODER.encode(record) for record in entities]
-    files = {f"{DATA}facts.csv": _fact_csv(values),
-             f"{DATA}facts.json": b"[\n" + b",\n".join(blocks.values()) + b"\n]\n" if blocks else b"[]\n",
-             f"{DATA}entities.json": _json_lines(entity_texts)}
+    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", _fact_csv(values))}
+    del values
+    whole = b"[\n" + b",\n".join(blocks.values()) + b"\n]\n" if blocks else b"[]\n"
+    files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
+    del whole
+    files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", _json_lines(entity_texts))
     for record, text in zip(entities, entity_texts):
         block = blocks.get(record["id"])
-        files[data_path(record["path"])] = \
-            f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8") + block + b"\n]\n}\n" if block is not None else \
-            f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")
+        data = f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8") + block + b"\n]\n}\n" if block is not None \
+            else f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")
+        files[data_path(record["path"])] = keep(data_path(record["path"]), data)
     return files
+
+
+def _as_is(rel: str, data: bytes) -> bytes:
+    return data
 
 
 def fact_row(graph: Graph, fact: Fact, conflict: bool) -> dict:

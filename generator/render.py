@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import jinja2
 
@@ -20,7 +20,7 @@ from .publish import Publisher
 from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
                    output_file)
 from .webfiles import plan_web_files, site_pages
-from .write import KEEP
+from .write import KEEP, Staged
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
@@ -53,14 +53,15 @@ class Rendered:
 
     template: str           # the template's name
     context: dict | None    # the page's context with its web extras, compared with the next build's (None: not kept)
-    data: bytes             # the page as written, or KEEP: the file in the output is right already
+    data: bytes | Staged    # the page as written, KEEP (the file in the output is right already), or where it is staged
     digest: str = ""        # a hash of template and context, kept by the persistent cache ("" when not taken)
     inputs: str | None = None   # the digest of what the page is made from (inputs.py), when it has one
 
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                 previous: Mapping[str, Rendered] | None = None, workers: int = 1, kept: PageDigests | None = None,
-                progress: NoProgress = NO_PROGRESS, track: bool = False) -> tuple[dict[str, bytes], dict[str, Rendered]]:
+                progress: NoProgress = NO_PROGRESS, track: bool = False,
+                sink: Sink | None = None) -> tuple[dict[str, bytes | Staged], dict[str, Rendered]]:
     """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
@@ -71,11 +72,13 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     whose inputs are unchanged is not even planned, and one whose context is unchanged is not
     rendered: its bytes are KEEP. Likewise a page of `previous` whose inputs are unchanged is
     reused without planning. `track` takes the inputs' digests even with nothing to compare them with yet.
+    A `sink` (the writer's `Stager.stage`) takes each page's bytes as soon as it is rendered, in
+    whichever process rendered it, and gives what stands in for them (KEEP or where it is staged).
     """
     planner = PagePlanner(graph)
     templates = TemplateDigests(env)
     work = _Work(planner, Publisher(graph, config), env, config, previous or {}, kept, templates,
-                 PageInputs(planner, templates) if kept is not None or previous or track else None)
+                 PageInputs(planner, templates) if kept is not None or previous or track else None, sink)
     items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
@@ -94,6 +97,7 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
 PageDigests = Mapping[str, tuple[str | None, str]]   # page path -> (inputs, context) digests when it was written
+Sink = Callable[[str, bytes], bytes | Staged]         # (output file, its bytes) -> what stands in for the bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,7 @@ class _Work:
     kept: PageDigests | None
     templates: TemplateDigests
     inputs: PageInputs | None
+    sink: Sink | None
 
     def render_item(self, item: Page | PageKey, keep: bool) -> tuple[str, Rendered]:
         """The path and page of a key (or of a page planned already), left in the output if its inputs are unchanged."""
@@ -146,9 +151,14 @@ def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[s
     work, items = shared
     keep = shards == 1
     try:
-        return dict(work.render_item(item, keep) for item in shard_of(items, shard, shards))
+        pages = dict(work.render_item(item, keep) for item in shard_of(items, shard, shards))
     except ContentError as error:   # a template error, sent back as a value
         return error
+    if work.sink is not None:
+        for path, page in pages.items():
+            if page.data is not KEEP and not isinstance(page.data, Staged):
+                pages[path] = replace(page, data=work.sink(output_file(path), page.data))
+    return pages
 
 
 def theme_stamp(config: SiteConfig) -> tuple:

@@ -1,7 +1,7 @@
 """Stage 5, write: the only code that touches the output folder.
 
-Changed files are first staged in a hidden folder inside the output, then, once all are
-written, renamed into place; files that no longer belong are removed. Unchanged files are not touched, so a
+Changed files are first staged in a hidden folder inside the output (staging.py; a build
+with workers stages its pages as they are rendered), then, once all are written, renamed into place; files that no longer belong are removed. Unchanged files are not touched, so a
 second build of an unchanged site writes nothing. Names starting with '.' are never removed
 (a `.git` folder of a deploy checkout survives); `.factsheet` marks a folder as ours.
 """
@@ -15,25 +15,13 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import UsageError
+from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file
+
+__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "output_stamps",
+           "write_site"]
 
 MARKER = ".factsheet"
-STAGING = ".factsheet-staging"
 MARKER_TEXT = b"This folder is built by Factsheet; files in it are replaced on every build.\n"
-
-
-class Kept(bytes):
-    """The type of KEEP."""
-
-    def __reduce__(self) -> str:
-        """Unpickled (from a worker process) as the KEEP of this module, so that `is KEEP` holds."""
-        return "KEEP"
-
-
-KEEP = Kept()   # in place of a file's bytes: the file in the output is known to be right already; leave it
-
-
-class OutputError(Exception):
-    """The output folder could not be written (disk full, permissions)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +43,14 @@ def check_output(output: Path) -> None:
                           "empty it or choose another with --output")
 
 
-def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes] | None = None) -> WriteReport:
+def write_site(files: Mapping[str, bytes | Staged], output: Path, known: Mapping[str, bytes] | None = None,
+               stager: Stager | None = None) -> WriteReport:
     """Make `output` hold exactly `files`, rewriting only what changed.
 
     `known` holds what an earlier write of this process put there: a file that is still there and
     is to get the very same bytes object again is taken as unchanged without looking at it. A
-    file given as KEEP must be there already, and is left as it is.
+    file given as KEEP must be there already, and is left as it is; one given as `Staged` was
+    staged by `stager`, and is moved into place.
     """
     check_output(output)
     known = known or {}
@@ -70,18 +60,21 @@ def write_site(files: dict[str, bytes], output: Path, known: Mapping[str, bytes]
     missing = sorted(rel for rel, data in files.items() if data is KEEP and rel not in present)
     if missing:
         raise OutputError(f"'{missing[0]}' vanished from {output} during the build; build again")
-    changed = [rel for rel in sorted(files) if files[rel] is not KEEP and not (rel in present and known.get(rel) is files[rel])
-               and not _same(_target(root, rel), files[rel])]
+    changed = [rel for rel in sorted(files) if isinstance(files[rel], Staged) or (
+        files[rel] is not KEEP and not (rel in present and known.get(rel) is files[rel])
+        and not same_bytes(target_file(root, rel), files[rel]))]
     stale = sorted(present - files.keys())
     if changed or stale or empty:
         output.mkdir(parents=True, exist_ok=True)
         if not (output / MARKER).exists():
             (output / MARKER).write_bytes(MARKER_TEXT)
-        _publish(output, {Path(_target(root, rel)): files[rel] for rel in changed})
+        _publish(output, {Path(target_file(root, rel)): files[rel] for rel in changed})
         for path in (output / rel for rel in stale):
             if path.is_file() or path.is_symlink():   # not if a new folder took its place
                 path.unlink()
         _remove_empty_folders(output, stale, empty)
+    else:
+        shutil.rmtree(output / STAGING, ignore_errors=True)
     return WriteReport(len(changed), len(files) - len(changed), len(stale))
 
 
@@ -97,37 +90,26 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def _target(root: str, rel: str) -> str:
-    """The file for an output path; anything that would leave the folder is refused."""
-    parts = rel.split("/")
-    if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
-        raise OutputError(f"refusing to write '{rel}': it would leave the output folder")
-    return os.path.join(root, *parts)
-
-
-def _same(path: str, data: bytes) -> bool:
-    try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as file:
-            return file.read() == data
-    except OSError:
-        return False
-
-
-def _publish(output: Path, new: dict[Path, bytes]) -> None:
-    """Stage every changed file in a hidden folder, then move them all into place."""
+def _publish(output: Path, new: dict[Path, bytes | Staged]) -> None:
+    """Stage every changed file not staged yet in the hidden folder, then move them all into place."""
     staging = output / STAGING
-    shutil.rmtree(staging, ignore_errors=True)
     try:
-        staging.mkdir()
+        staging.mkdir(exist_ok=True)
         staged = []
         for number, (target, data) in enumerate(new.items()):
-            temp = staging / str(number)
-            temp.write_bytes(data)
+            if isinstance(data, Staged):
+                temp = staging / data.name
+            else:
+                temp = staging / f"w{number}"
+                temp.write_bytes(data)
             staged.append((temp, target))
+        made: set[Path] = set()   # folders known to be in place
         for temp, target in staged:
-            _make_room(output, target)
+            if target.parent not in made:
+                _make_room(output, target)
+                made.add(target.parent)
+            elif target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
             os.replace(temp, target)
     except OSError as error:
         raise OutputError(f"cannot write {error.filename or output}: {error.strerror}") from None

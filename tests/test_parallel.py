@@ -14,6 +14,7 @@ from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 from generator.parallel import run_shards
 from generator.parse import PARALLEL_FROM
+from generator.write import STAGING, Staged
 
 ARTICLES = 260   # enough files to parse (>= PARALLEL_FROM) and pages to render in workers
 
@@ -48,6 +49,9 @@ def test_two_workers_build_the_same_bytes_and_warnings_as_one(corpus, tmp_path):
     assert one.report.written == two.report.written > ARTICLES
     assert [str(w) for w in one.warnings] == [str(w) for w in two.warnings]
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    staged = [path for path, page in two.memo.pages.items() if isinstance(page.data, Staged)]
+    assert len(staged) > ARTICLES   # workers wrote their pages themselves: the bytes never came back
+    assert not (tmp_path / "two" / STAGING).exists()
 
 
 def test_content_errors_found_in_workers_are_reported_with_their_lines(corpus, tmp_path):
@@ -70,6 +74,8 @@ def test_content_errors_found_in_workers_are_reported_with_their_lines(corpus, t
 
 
 def test_a_template_error_in_a_worker_names_the_template_line(corpus, tmp_path):
+    build_site(options(corpus, tmp_path / "out", 2))
+    before = tree(tmp_path / "out")
     theme = tmp_path / "theme"
     theme.mkdir()
     (theme / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ no_such.thing }}\n{% endblock %}\n')
@@ -79,6 +85,11 @@ def test_a_template_error_in_a_worker_names_the_template_line(corpus, tmp_path):
         build_site(replace(options(corpus, tmp_path / "out", 2), config=site))
     error, = failed.value.errors
     assert error.path.endswith("article.html") and error.line == 3 and "no_such" in error.message
+    assert tree(tmp_path / "out") == before   # what other workers staged was thrown away
+    assert not (tmp_path / "out" / STAGING).exists()
+    with pytest.raises(BuildFailed):
+        build_site(replace(options(corpus, tmp_path / "new", 2), config=site))
+    assert not (tmp_path / "new").exists()
 
 
 def test_a_cached_rebuild_in_workers_equals_a_clean_build(corpus, tmp_path, monkeypatch):

@@ -1,0 +1,97 @@
+"""The writer's first half: new files put in the output's hidden staging folder as they are made.
+
+A build that renders in worker processes hands each page to `Stager.stage` right there, so the
+page's bytes are neither sent back to the main process nor kept in memory; `write_site` then
+moves every staged file into place at once. A file whose bytes are in the output already is
+not staged at all. Nothing outside the staging folder changes until `write_site` runs, and
+`discard` leaves the output as it was when the build fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+STAGING = ".factsheet-staging"
+
+
+class OutputError(Exception):
+    """The output folder could not be written (disk full, permissions)."""
+
+
+class Kept(bytes):
+    """The type of KEEP."""
+
+    def __reduce__(self) -> str:
+        """Unpickled (from a worker process) as the KEEP of this module, so that `is KEEP` holds."""
+        return "KEEP"
+
+
+KEEP = Kept()   # in place of a file's bytes: the file in the output is known to be right already; leave it
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """In place of a file's bytes: they are written already, to this file of the staging folder."""
+
+    name: str
+
+
+class Stager:
+    """Stages the files of one build; one per build, shared by its forked workers (each names its files by pid)."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.folder = output / STAGING
+        self.made_output = not output.exists()   # a failed build then removes the folder it made
+        self._ready_in = 0                        # the pid that made sure the staging folder exists
+        self._count = 0
+        shutil.rmtree(self.folder, ignore_errors=True)   # left by a build that was killed
+
+    def stage(self, rel: str, data: bytes) -> bytes | Staged:
+        """KEEP if the output file holds `data` already, else the staged file that does."""
+        target = target_file(str(self.output), rel)
+        if same_bytes(target, data):
+            return KEEP
+        pid = os.getpid()
+        try:
+            if self._ready_in != pid:
+                os.makedirs(self.folder, exist_ok=True)
+                self._ready_in = pid
+            self._count += 1
+            name = f"{pid}-{self._count}"
+            with open(os.path.join(self.folder, name), "wb") as file:
+                file.write(data)
+        except OSError as error:
+            raise OutputError(f"cannot write {error.filename or self.folder}: {error.strerror}") from None
+        return Staged(name)
+
+    def discard(self) -> None:
+        """Remove what was staged (the build failed): the output is left as it was."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.made_output:
+            try:
+                self.output.rmdir()
+            except OSError:   # not empty after all, or gone
+                pass
+
+
+def target_file(root: str, rel: str) -> str:
+    """The file for an output path; anything that would leave the folder is refused."""
+    parts = rel.split("/")
+    if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise OutputError(f"refusing to write '{rel}': it would leave the output folder")
+    return os.path.join(root, *parts)
+
+
+def same_bytes(path: str, data: bytes) -> bool:
+    """Whether the file holds exactly `data`."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
+    except OSError:
+        return False
