@@ -1,8 +1,11 @@
 """Time one command as a child process: wall and CPU seconds, and its peak memory.
 
-Peak memory is taken two ways: `ru_maxrss` from wait4() (the largest single process of the
-tree, exact) and the summed resident memory of the whole process tree sampled every 20 ms
-(what a build with worker processes really holds at once; it can miss a very short peak).
+Peak memory is taken three ways: `ru_maxrss` from wait4() (the largest single process of the
+tree, exact); the summed resident memory (RSS) of the whole process tree, sampled every 20 ms
+(it can miss a very short peak); and, sampled with it, the summed proportional set size (PSS,
+from /proc/<pid>/smaps_rollup). Forked workers share their parent's pages until they write to
+them: RSS counts a shared page once in every process that maps it, PSS splits it between them,
+so the tree's PSS is the memory the build really holds at once.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class Sample:
     cpu: float            # user + system seconds of the process and the children it waited for
     max_rss_mb: float     # largest resident set of a single process (wait4)
     tree_rss_mb: float    # largest sampled sum over the process tree
+    tree_pss_mb: float    # largest sampled sum of proportional set sizes over the process tree
     status: int           # exit status
 
 
@@ -40,22 +44,25 @@ def measure(command: list[str], cwd: Path, log: Path) -> Sample:
         process.returncode = os.waitstatus_to_exitcode(status)
         peak.stop()
     return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-                  max(peak.peak_kb, usage.ru_maxrss) / 1024, process.returncode)
+                  max(peak.peak_kb, usage.ru_maxrss) / 1024, peak.peak_pss_kb / 1024, process.returncode)
 
 
 class _Sampler(threading.Thread):
-    """Polls the summed VmRSS of a process and its descendants until stopped."""
+    """Polls the summed RSS and PSS of a process and its descendants until stopped."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kb = 0
+        self.peak_pss_kb = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         """Sample until stop() is called."""
         while not self._done.wait(SAMPLE_SECONDS):
-            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in _tree(self.pid)))
+            tree = _tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in tree))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in tree))
 
     def stop(self) -> None:
         """Stop sampling and wait for the thread."""
@@ -83,6 +90,17 @@ def _rss_kb(pid: int) -> int:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass

@@ -22,6 +22,7 @@ def summarise(runs: list[dict]) -> list[dict]:
             row[phase] = median(times) if times else None
         cold = [r for r in mine if r["phase"] == "cold"]
         row["tree_mb"] = median(r["tree_rss_mb"] for r in cold)
+        row["pss_mb"] = median(r.get("tree_pss_mb", 0) for r in cold)   # runs saved before PSS was taken have none
         row["max_mb"] = max(r["max_rss_mb"] for r in mine)
         row["cores"] = median(r["cpu"] / r["seconds"] for r in cold)
         rows.append(row)
@@ -59,10 +60,10 @@ def _seconds(value: float | None) -> str:
 def markdown(rows: list[dict], found_ratios: list[dict], found_growth: list[dict]) -> str:
     """The results as Markdown tables."""
     lines = ["| articles | engine | pages | runs | cold build s | no-op rebuild s | one-edit rebuild s "
-             "| peak memory MB | largest process MB | cores used |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| peak memory MB (RSS) | peak memory MB (PSS) | largest process MB | cores used |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {r['size']:,} | {r['engine']} | {r['pages']:,} | {r['runs']} | {_seconds(r['cold'])} | "
-              f"{_seconds(r['noop'])} | {_seconds(r['edit'])} | {r['tree_mb']:.0f} | {r['max_mb']:.0f} | "
+              f"{_seconds(r['noop'])} | {_seconds(r['edit'])} | {r['tree_mb']:.0f} | {r['pss_mb']:.0f} | {r['max_mb']:.0f} | "
               f"{r['cores']:.2f} |" for r in rows]
     if found_ratios:
         lines += ["", "| articles | ratio | value |", "| ---: | --- | ---: |"]

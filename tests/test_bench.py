@@ -143,6 +143,7 @@ def test_the_runner_times_three_phases_cleans_caches_and_restores_the_edited_art
     report = json.loads(results.read_text())
     assert [(r["phase"], r["status"]) for r in report["runs"]] == [("cold", 0), ("noop", 0), ("edit", 0)]
     assert report["summary"][0]["pages"] > 30 and report["summary"][0]["tree_mb"] > 0
+    assert 0 < report["summary"][0]["pss_mb"] <= report["summary"][0]["tree_mb"]
     assert "| 30 | factsheet |" in capsys.readouterr().out
     fresh = tmp_path / "fresh"
     write_corpus(fresh, 30, seed=1)
