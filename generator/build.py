@@ -15,7 +15,7 @@ from .errors import BuildFailed, ContentError, Problems, UsageError
 from .exports import export_files
 from .markdown import make_markdown
 from .model import Graph
-from .parse import ParsedFile, parse_sources
+from .parse import Parsed, ParsedFile, parse_sources
 from .parallel import frozen_heap
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
@@ -23,7 +23,7 @@ from .resolve import resolve_graph
 from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
 from .write import KEEP, Staged, Stager, WriteReport, check_output, write_site
-from .cache import BuildCache, Snapshot
+from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
 pickling.register(dates, model, parse, pages, quantities, records, sources, views)   # for the cache and the workers
@@ -126,15 +126,10 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
             return _nothing_to_do(last, started, config)
         memo = _usable(memo, config)
-        progress.stage("read")
-        sources, found, stamps = read_sources(options.content, memo.sources)
-        problems.extend(found)
-        known, in_base = cache.parsed(sources, config.allow_html) if cache else (memo.parsed, set())
-        parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
+        content = _read_and_parse(options, config, memo, cache, problems, progress)
         gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
-        problems.extend(found)
         progress.stage("resolve")
-        graph, found = resolve_graph(parsed)
+        graph, found = resolve_graph(content.parsed)
         problems.extend(found)
         if problems.errors:
             raise BuildFailed(problems.errors, _sorted(problems.warnings))
@@ -150,17 +145,47 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         warnings = _sorted(problems.warnings)
         counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
         if cache is not None:
-            cache.save(options.output, parses, in_base, config.allow_html,
-                       {path: (page.inputs, page.digest) for path, page in pages.items()},
+            cache.save(options.output, content.cached, {path: (page.inputs, page.digest) for path, page in pages.items()},
                        None if previous and derived.search is previous.search else derived.search, counts, warnings)
         return BuildResult(
             *counts, warnings, report, time.perf_counter() - started,
-            read=sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source),
-            parsed=sum(1 for source in parses if source not in known),
+            read=content.read, parsed=content.parsed_files,
             rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page and page.data is not KEEP),
-            memo=Memo(stamps, parses, config.allow_html, memo.theme, pages, files if options.write else {}, memo.env,
-                      derived),
+            memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
+                      files if options.write else {}, memo.env, derived),
             config=config)
+
+
+@dataclass(frozen=True, slots=True)
+class _Content:
+    """The content read and parsed, and what the next build may reuse of it."""
+
+    parsed: Parsed
+    read: int                                     # files read from disk (the others were known unchanged)
+    parsed_files: int                             # files parsed (the others' parses were known)
+    stamps: Mapping[str, tuple[Stamp, Source]]    # for the memo of `serve`; empty for other builds
+    parses: Mapping[Source, ParsedFile]           # likewise
+    cached: CachedParses | None                   # what the persistent cache keeps, if there is one
+
+
+def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache: BuildCache | None,
+                    problems: Problems, progress: NoProgress) -> _Content:
+    """Read the content and parse what is not known already (from the memo or the cache).
+
+    Only `serve` keeps the sources, texts included, for its next build; other builds let the texts go here.
+    """
+    progress.stage("read")
+    sources, found, stamps = read_sources(options.content, memo.sources)
+    problems.extend(found)
+    known, cached = cache.parsed(sources, config.allow_html) if cache else (memo.parsed, None)
+    parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
+    problems.extend(found)
+    read = sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source)
+    fresh = sum(1 for source in parses if source not in known)
+    cached = cached.add(parses, config.allow_html) if cached else None
+    if options.keep:
+        return _Content(parsed, read, fresh, stamps, parses, cached)
+    return _Content(parsed, read, fresh, {}, {}, cached)
 
 
 def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,

@@ -117,42 +117,39 @@ class BuildCache:
         return {path: digest for path, digest in digests.items()
                 if stamps.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
 
-    def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> tuple[dict[Source, ParsedFile], set[Source]]:
-        """The cached parse of every source whose text is unchanged, and which of them the big file holds.
+    def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> tuple[dict[Source, ParsedFile], CachedParses]:
+        """The cached parse of every source whose text is unchanged, and what the cache will keep of the sources.
 
         Parses are kept in `parsed` and, since it was last written, in the small `parsed-new`, so
         that a build that parsed a few files does not write them all again.
         """
         base = load(self.folder, "parsed", self.version) or {}
         recent = load(self.folder, "parsed-new", self.version) or {}
+        texts = {source.rel: text_digest(source.text) for source in sources}
         found, in_base = {}, set()
         for source in sources:
-            key = (source.path, source.kind, text_digest(source.text), allow_html)
+            key = (source.path, source.kind, texts[source.rel], allow_html)
             result = base.get(key)
             if result is not None:
-                in_base.add(source)
+                in_base.add(key)
             else:
                 result = recent.get(key)
             if result is not None:
                 found[source] = result
-        return found, in_base
+        return found, CachedParses(texts, {}, in_base)
 
     def search(self) -> Any:
         """The last search index stored, or None."""
         return load(self.folder, "search", self.version)
 
-    def save(self, output: Path, parses: Mapping[Source, ParsedFile], in_base: set[Source], allow_html: bool,
-             pages: Mapping[str, tuple[str | None, str]], search: Any, counts: tuple[int, int, int, int],
-             warnings: tuple[ContentError, ...]) -> None:
+    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, tuple[str | None, str]], search: Any,
+             counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
         """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
-        texts = {source.rel: text_digest(source.text) for source in parses}
-        recent = [source for source in parses if source not in in_base]
-        if in_base and len(recent) <= max(RECENT_MAX, len(parses) // 10):
-            save(self.folder, "parsed-new", self.version, {
-                (source.path, source.kind, texts[source.rel], allow_html): parses[source] for source in recent})
+        recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
+        if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
+            save(self.folder, "parsed-new", self.version, recent)
         else:
-            save(self.folder, "parsed", self.version, {
-                (source.path, source.kind, texts[source.rel], allow_html): result for source, result in parses.items()})
+            save(self.folder, "parsed", self.version, parses.results)
             save(self.folder, "parsed-new", self.version, {})
         build = f"{self.opened_at!r}-{os.getpid()}"
         save(self.folder, "pages", self.version, (build, dict(pages)))
@@ -160,5 +157,20 @@ class BuildCache:
             save(self.folder, "search", self.version, search)
         if self.stamps is not None:
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.theme, self.stamps), texts, output_stamps(output), counts, warnings,
+                 Snapshot((self.setup, self.theme, self.stamps), parses.texts, output_stamps(output), counts, warnings,
                           self.opened_at, build))
+
+
+@dataclass(frozen=True, slots=True)
+class CachedParses:
+    """What the cache keeps of a build's sources and parses: not the texts, which the build can let go once parsed."""
+
+    texts: dict[str, str]                    # content path -> the digest of its text
+    results: dict[tuple, ParsedFile]         # (path, kind, text digest, allow_html) -> what parsing gave
+    in_base: set[tuple]                      # the keys the big parse file holds already
+
+    def add(self, parses: Mapping[Source, ParsedFile], allow_html: bool) -> CachedParses:
+        """These with every source's parse (the sources must be those `BuildCache.parsed` was given)."""
+        results = {(source.path, source.kind, self.texts[source.rel], allow_html): result
+                   for source, result in parses.items()}
+        return CachedParses(self.texts, results, self.in_base)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import os
@@ -43,9 +42,8 @@ def file_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def text_digest(text: str) -> str:
-    """The hash a parse is cached under (worked out once per text: both loading and saving the cache ask)."""
+    """The hash a parse is cached under."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

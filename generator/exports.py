@@ -13,7 +13,8 @@ import io
 import json
 import re
 from json.encoder import encode_basestring
-from typing import Any, Callable
+from itertools import groupby
+from typing import Any, Callable, Iterable
 
 from .config import SiteConfig
 from .model import DateValue, EntityValue, Fact, Graph, TextValue
@@ -33,40 +34,45 @@ _HEADS = tuple(("{" if i == 0 else ", ") + json.dumps(column) + ": " for i, colu
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
-def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, bytes], Any] | None = None) -> dict[str, Any]:
+def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable[bytes]], Any] | None = None,
+                 ) -> dict[str, Any]:
     """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet.
 
-    With a `sink` (the writer's `Stager.stage`), each file is handed to it as soon as it is made,
-    and what it gives back stands in for the file's bytes.
+    Each file is handed to `sink` (the writer's `Stager.stage`) as soon as it is made, as chunks
+    of bytes, and what it gives back stands in for the file; without one, the file's bytes do.
+    Facts are taken subject by subject, so no row outlives its subject's turn.
     """
-    keep = sink or _as_is
+    keep = sink or _joined
     conflicts = _conflicting(graph)
     ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
     rows = _Rows(graph)
-    values = [rows.values(fact, id(fact) in conflicts) for fact in ordered]
-    by_subject: dict[str, list[str]] = {}
-    for fact, row in zip(ordered, values):
-        by_subject.setdefault(fact.subject, []).append(_row_json(row))
-    blocks = {subject: ",\n".join(texts).encode("utf-8") for subject, texts in by_subject.items()}   # in subject order
-    entities = [entity_record(graph, config, entity_id, len(by_subject.get(entity_id, ())))
+    csv_chunks = [_fact_csv([], header=True)]
+    blocks: dict[str, bytes] = {}   # subject -> its facts as JSON objects, in subject order
+    counts: dict[str, int] = {}
+    for subject, facts in groupby(ordered, key=lambda fact: fact.subject):
+        values = [rows.values(fact, id(fact) in conflicts) for fact in facts]
+        csv_chunks.append(_fact_csv(values))
+        blocks[subject] = ",\n".join(map(_row_json, values)).encode("utf-8")
+        counts[subject] = len(values)
+    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", csv_chunks)}
+    del csv_chunks
+    entities = [entity_record(graph, config, entity_id, counts.get(entity_id, 0))
                 for entity_id in graph.entities]
     entity_texts = [_ENCODER.encode(record) for record in entities]
-    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", _fact_csv(values))}
-    del values
-    whole = b"[\n" + b",\n".join(blocks.values()) + b"\n]\n" if blocks else b"[]\n"
+    whole = [b"[\n", b",\n".join(blocks.values()), b"\n]\n"] if blocks else [b"[]\n"]
     files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
     del whole
-    files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", _json_lines(entity_texts))
+    files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [_json_lines(entity_texts)])
     for record, text in zip(entities, entity_texts):
         block = blocks.get(record["id"])
-        data = f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8") + block + b"\n]\n}\n" if block is not None \
-            else f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")
-        files[data_path(record["path"])] = keep(data_path(record["path"]), data)
+        chunks = [f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8"), block, b"\n]\n}\n"] if block is not None \
+            else [f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")]
+        files[data_path(record["path"])] = keep(data_path(record["path"]), chunks)
     return files
 
 
-def _as_is(rel: str, data: bytes) -> bytes:
-    return data
+def _joined(rel: str, chunks: Iterable[bytes]) -> bytes:
+    return b"".join(chunks)
 
 
 def fact_row(graph: Graph, fact: Fact, conflict: bool) -> dict:
@@ -132,12 +138,13 @@ def _csv(rows: list[tuple], cells=None) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _fact_csv(rows: list[tuple]) -> bytes:
-    """Fact rows made by _Rows as CSV, as _csv writes them: a row whose cells hold no comma,
-    quote or line break is joined directly; csv.writer writes the others."""
+def _fact_csv(rows: list[tuple], header: bool = False) -> bytes:
+    """Fact rows made by _Rows as CSV (after the header row, if asked), as _csv writes them: a row
+    whose cells hold no comma, quote or line break is joined directly; csv.writer writes the others."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    if header:
+        writer.writerow(COLUMNS)
     separators = len(COLUMNS) - 1
     lines = []
     for row in rows:

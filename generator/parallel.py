@@ -1,8 +1,11 @@
 """Work split across processes: forked workers that inherit the build's data instead of copying it.
 
-A job is a function of (its shared input, a shard number, the number of shards). The input is
-set before the workers are forked, so they read it from their copy of the parent's memory; only
-each shard's result travels back, pickled. Where fork is unavailable, or one worker is asked
+A job is a function of (its shared input, a shard number, the number of shards). The shards
+are run in rounds: this process forks one child per other worker, each child runs one shard
+and sends its result back (pickled) and ends, while this process runs a shard itself. A child
+reads the build's data from its copy of the parent's memory; as it touches objects, the pages
+they lie on are copied, so a child that lives for one shard only copies what one shard
+touches, not, in the end, the whole heap. Where fork is unavailable, or one worker is asked
 for, the shards run in this process, in the same order, so the result is the same either way.
 """
 
@@ -10,11 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
-from typing import Any, Callable, Iterator
-
-_SHARED: tuple[Callable[[Any, int, int], Any], Any] | None = None   # the job and its input, for the forked workers
+import pickle
+import signal
+from typing import Any, BinaryIO, Callable, Iterator
 
 
 def default_workers() -> int:
@@ -26,19 +28,70 @@ def default_workers() -> int:
 
 
 def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, workers: int) -> Iterator[Any]:
-    """`job(shared, k, shards)` for k in 0..shards-1, in workers when there are several; results in shard order."""
-    if workers <= 1 or shards <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    """`job(shared, k, shards)` for k in 0..shards-1, by `workers` processes (this one among them); results in shard order."""
+    if workers <= 1 or shards <= 1 or not hasattr(os, "fork"):
         for k in range(shards):
             yield job(shared, k, shards)
         return
-    global _SHARED
-    _SHARED = (job, shared)
-    with frozen_heap():   # keep the collector from touching (and so copying) the parent's objects in each worker
+    children: dict[int, _Child] = {}
+    with frozen_heap():   # keep the collector from touching (and so copying) the parent's objects in each child
         try:
-            with multiprocessing.get_context("fork").Pool(min(workers, shards)) as pool:
-                yield from pool.imap(_run, [(k, shards) for k in range(shards)])
+            for first in range(0, shards, workers):
+                ks = range(first, min(first + workers, shards))
+                for k in ks[1:]:
+                    children[k] = _fork(job, shared, k, shards)
+                yield job(shared, first, shards)
+                for k in ks[1:]:
+                    yield _result(children.pop(k))
         finally:
-            _SHARED = None
+            for child in children.values():   # stopped early (an error): end the children still running
+                _end(child)
+
+
+_Child = tuple[int, BinaryIO]   # a child's process id, and the pipe its result comes through
+
+
+def _fork(job: Callable[[Any, int, int], Any], shared: Any, k: int, shards: int) -> _Child:
+    """A child process running shard k."""
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: run the shard, send the result (or the error), and end at once
+        os.close(readable)
+        try:
+            outcome = (True, job(shared, k, shards))
+        except BaseException as error:   # the parent raises it
+            outcome = (False, error)
+        try:
+            with os.fdopen(writable, "wb") as pipe:
+                pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            os._exit(0)
+    os.close(writable)
+    return pid, os.fdopen(readable, "rb")
+
+
+def _result(child: _Child) -> Any:
+    """What the child sent: its shard's result, or its error raised here."""
+    pid, pipe = child
+    try:
+        ok, value = pickle.load(pipe)
+    except (EOFError, pickle.UnpicklingError):
+        raise RuntimeError("a worker process ended without a result") from None
+    finally:
+        pipe.close()
+        os.waitpid(pid, 0)
+    if not ok:
+        raise value
+    return value
+
+
+def _end(child: _Child) -> None:
+    """Stop a child whose result is no longer wanted."""
+    pid, pipe = child
+    pipe.close()
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
 
 
 @contextlib.contextmanager
@@ -57,8 +110,3 @@ def shard_of(items, shard: int, shards: int):
     """The `shard`-th of `shards` contiguous runs of a sequence (the last may be shorter)."""
     size = -(-len(items) // shards)
     return items[shard * size:(shard + 1) * size]
-
-
-def _run(task: tuple[int, int]) -> Any:
-    job, shared = _SHARED
-    return job(shared, *task)

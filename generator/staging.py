@@ -9,12 +9,15 @@ not staged at all. Nothing outside the staging folder changes until `write_site`
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 STAGING = ".factsheet-staging"
+SMALL = 1 << 20   # a file up to this size is compared with the output's in memory; a bigger one once staged
 
 
 class OutputError(Exception):
@@ -50,11 +53,22 @@ class Stager:
         self._count = 0
         shutil.rmtree(self.folder, ignore_errors=True)   # left by a build that was killed
 
-    def stage(self, rel: str, data: bytes) -> bytes | Staged:
-        """KEEP if the output file holds `data` already, else the staged file that does."""
+    def stage(self, rel: str, data: bytes | Iterable[bytes]) -> bytes | Staged:
+        """KEEP if the output file holds `data` (bytes, or chunks of them) already, else the staged file that does."""
         target = target_file(str(self.output), rel)
-        if same_bytes(target, data):
+        chunks = (data,) if isinstance(data, bytes) else list(data)
+        if sum(map(len, chunks)) <= SMALL:
+            data = b"".join(chunks)
+            return KEEP if same_bytes(target, data) else self._write((data,))
+        staged = self._write(chunks)
+        path = os.path.join(self.folder, staged.name)
+        if os.path.exists(target) and filecmp.cmp(path, target, shallow=False):
+            os.remove(path)
             return KEEP
+        return staged
+
+    def _write(self, chunks: Iterable[bytes]) -> Staged:
+        """The chunks written to a new file of the staging folder."""
         pid = os.getpid()
         try:
             if self._ready_in != pid:
@@ -63,7 +77,7 @@ class Stager:
             self._count += 1
             name = f"{pid}-{self._count}"
             with open(os.path.join(self.folder, name), "wb") as file:
-                file.write(data)
+                file.writelines(chunks)
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or self.folder}: {error.strerror}") from None
         return Staged(name)
