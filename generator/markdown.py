@@ -58,14 +58,15 @@ def _check_nesting(source: str, path: str, first_line: int) -> None:
     for match in _PREFIX.finditer(source):
         if len(match.group().expandtabs(4)) > MAX_LINE_PREFIX:
             line = first_line + source.count("\n", 0, match.start())
-            raise ContentError(path, line + len(run) - len(run.lstrip("\n")), f"Markdown nested too deeply: more than {MAX_LINE_PREFIX} "
+            raise ContentError(path, line, f"Markdown nested too deeply: more than {MAX_LINE_PREFIX} "
                                "columns of indentation and quote or list markers start this line")
     if source.count("[") + source.count("*") + source.count("_") <= MAX_INLINE_OPENERS:
         return
     line = first_line
     for run in source.split("\n\n"):
         if run.count("[") + run.count("*") + run.count("_") > MAX_INLINE_OPENERS:
-            raise ContentError(path, line + len(run) - len(run.lstrip("\n")), f"Markdown nested too deeply: more than {MAX_INLINE_OPENERS} "
+            line += len(run) - len(run.lstrip("\n"))
+            raise ContentError(path, line, f"Markdown nested too deeply: more than {MAX_INLINE_OPENERS} "
                                "'[', '*' and '_' in the lines from here to the next blank line")
         line += run.count("\n") + 2
 
