@@ -99,7 +99,7 @@ def test_nesting_within_the_limits_renders():
     assert body.text == "deep x"
 
 
-@pytest.mark.parametrize("source, line", [("ok\n\nends with ^[\n", 3), ("a ^[b ^[c] d]\n", 1), ("^[^[x]]\n", 1)])
+@pytest.mark.parametrize("source, line", [("ok\n\nends with ^[\n", 3), ("x ^[y]z ^[\n", 1), ("^[^[x]]\n", 1)])
 def test_engine_failures_on_inline_footnotes_are_content_errors(source, line):
     with pytest.raises(ContentError) as caught:
         render_body(PLAIN, source, "content/articles/a.md", 1)
