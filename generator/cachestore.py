@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
+LIBRARIES = ("markdown-it-pyrs", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
 PACKAGE = Path(__file__).resolve().parent
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Mapping
 
-from markdown_it import MarkdownIt
+from markdown_it_pyrs import MarkdownIt
 
 from .dates import PartialDate
 from .errors import ContentError, Problems
@@ -115,7 +115,7 @@ def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article
     doc = split_document(source.path, source.text, problems)
     read = FieldReader(source.path, doc.meta, problems)
     read.check_keys(ARTICLE_KEYS, "an article")
-    body = render_body(md, doc.body)
+    body = render_body(md, doc.body, source.path, doc.body_line)
     date = read.date("date", required=True)
     if date is not None and not date.day:
         read.error("date", f"'date' must be a full day (YYYY-MM-DD); got '{date.iso}'")
@@ -134,7 +134,7 @@ def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile
     doc = split_document(source.path, source.text, problems)
     read = FieldReader(source.path, doc.meta, problems)
     read.check_keys(PROFILE_KEYS[source.kind], f"a {source.kind} profile")
-    body = render_body(md, doc.body)
+    body = render_body(md, doc.body, source.path, doc.body_line)
     name = Name(read.text("name", required=True) or PurePosixPath(source.rel).stem, read.line("name"))
     relations = tuple((RELATIONS[key], target) for key in ("parent", "in")
                       if key in PROFILE_KEYS[source.kind] for target in read.names(key))
