@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .fields import FieldReader
 from .markdown import fold_text
-from .records import Body, EventRecord, FactRecord, Name, RawValue
+from .records import EventRecord, FactRecord, Name, RawValue
 from .yamlsafe import Map, Scalar, Seq
 
 EVENT_KEYS = ("name", "date", "type", "status", "companies", "sites", "people", "summary")
@@ -45,8 +45,8 @@ def read_event_fields(read: FieldReader, name: Name) -> EventRecord:
         summary=read.text("summary") or "", line=read.meta.line)
 
 
-def read_facts(read: FieldReader, body: Body, subject_required: bool) -> tuple[FactRecord, ...]:
-    """The `facts` list; each quote must be found in the body."""
+def read_facts(read: FieldReader, body_text: str, subject_required: bool) -> tuple[FactRecord, ...]:
+    """The `facts` list; each quote must be found in the body's folded plain text."""
     node = read.node("facts")
     if node is None:
         return ()
@@ -58,13 +58,13 @@ def read_facts(read: FieldReader, body: Body, subject_required: bool) -> tuple[F
         if not isinstance(item, Map):
             read.problems.error(read.path, item.line, "a fact must be a mapping with subject, property and value")
             continue
-        fact = _fact(FieldReader(read.path, item, read.problems), body, subject_required)
+        fact = _fact(FieldReader(read.path, item, read.problems), body_text, subject_required)
         if fact is not None:
             facts.append(fact)
     return tuple(facts)
 
 
-def _fact(read: FieldReader, body: Body, subject_required: bool) -> FactRecord | None:
+def _fact(read: FieldReader, body_text: str, subject_required: bool) -> FactRecord | None:
     """One fact; None only when it lacks what resolving needs (other problems are still recorded)."""
     read.check_keys(FACT_KEYS, "a fact")
     subject = read.text("subject", required=subject_required)
@@ -77,7 +77,7 @@ def _fact(read: FieldReader, body: Body, subject_required: bool) -> FactRecord |
     elif not isinstance(value_node, Scalar):
         read.error("value", "'value' must be a single number, text, date or name, not a list or mapping")
     quote = read.text("quote") or ""
-    if quote and fold_text(quote) not in body.text:
+    if quote and fold_text(quote) not in body_text:
         read.error("quote", f"quote not found in the body: '{quote}'")
     fact = FactRecord(
         subject=Name(" ".join(subject.split()), read.line("subject")) if subject else None,

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from dataclasses import dataclass
+
 from markdown_it_pyrs import MarkdownIt, Node
 
 from .errors import ContentError
-from .records import Body
 
 RULES = ("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
          "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
@@ -30,6 +31,14 @@ _INLINE_NODES = frozenset({"em", "strong", "link", "image", "autolink", "code_in
 _SKIPPED_NODES = frozenset({"html_inline", "footnote_ref", "footnote_ref_anchor"})
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    """A Markdown body rendered: HTML for pages, and plain text for the quote checks of parsing."""
+
+    html: str
+    text: str     # plain text, case folded and white space collapsed
+
+
 def make_markdown(allow_html: bool) -> MarkdownIt:
     """CommonMark with tables and footnotes; raw HTML only when the site allows it."""
     md = MarkdownIt("zero")
@@ -37,7 +46,7 @@ def make_markdown(allow_html: bool) -> MarkdownIt:
     return md
 
 
-def render_body(md: MarkdownIt, source: str, path: str = "<body>", first_line: int = 1) -> Body:
+def render_body(md: MarkdownIt, source: str, path: str = "<body>", first_line: int = 1) -> RenderedBody:
     """Render Markdown once: the HTML, and its text folded for quote matching; raise ContentError."""
     if "\x00" in source:
         source = source.replace("\x00", "\ufffd")   # as CommonMark says, and as the HTML shows it
@@ -50,7 +59,7 @@ def render_body(md: MarkdownIt, source: str, path: str = "<body>", first_line: i
         line = first_line + source.count("\n", 0, max(source.find("^["), 0))
         raise ContentError(path, line, "the Markdown engine failed on this body: is an inline footnote '^[' "
                            "not closed or inside another? Write '\\^[' for the characters themselves") from None
-    return Body(html, fold_text(plain_text(tree)))
+    return RenderedBody(html, fold_text(plain_text(tree)))
 
 
 def _check_nesting(source: str, path: str, first_line: int) -> None:

@@ -18,7 +18,7 @@ from .markdown import render_body
 from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
 from .properties import parse_properties
-from .records import Article, Name, Profile, PropertySpec, SourceInfo
+from .records import Article, Body, Name, Profile, PropertySpec, SourceInfo
 from .slugs import slugify_name
 from .sources import Source
 from .yamlsafe import Map, Scalar
@@ -126,7 +126,7 @@ def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article
         date=date or _NO_DATE, summary=read.text("summary") or "", source=_source_info(read),
         tags=read.names("tags"), companies=read.names("companies"), sites=read.names("sites"),
         people=read.names("people"), events=events, event_refs=refs,
-        facts=read_facts(read, body, subject_required=True), body=body)
+        facts=read_facts(read, body.text, subject_required=True), body=Body(body.html))
 
 
 def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile:
@@ -142,7 +142,7 @@ def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile
     return Profile(
         path=source.path, kind=source.kind, name=name, aliases=read.names("aliases"),
         slug=_slug(read, source), slug_line=read.line("slug"), relations=relations, event=event,
-        facts=read_facts(read, body, subject_required=False), body=body)
+        facts=read_facts(read, body.text, subject_required=False), body=Body(body.html))
 
 
 def _slug(read: FieldReader, source: Source) -> str:

@@ -65,10 +65,9 @@ class SourceInfo:
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    """A Markdown body rendered once: HTML for pages, plain text for quote checks."""
+    """A Markdown body, rendered once (its plain text served the quote checks while parsing, and is not kept)."""
 
     html: str
-    text: str     # plain text, case folded and white space collapsed
 
 
 @dataclass(frozen=True, slots=True)
