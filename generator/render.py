@@ -12,6 +12,7 @@ from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
 from .feeds import plan_feeds
+from .filters import add_filters
 from .inputs import PageInputs, TemplateDigests, digest
 from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards, shard_of
@@ -33,17 +34,10 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        keep_trailing_newline=True, auto_reload=False, cache_size=-1)   # a changed template means a new environment
     env.globals.update(nav=NAV, search_page=SEARCH, site_feed=FEED, facts_csv=f"{DATA}facts.csv",
                        search_script=SEARCH_SCRIPT, pagefind=PAGEFIND)
-    pretty = config.pretty_urls
-
-    @jinja2.pass_context
-    def url(context, path: str) -> str:
-        """A link from the page being rendered to a root-relative `path`: `{{ item.path|url }}`."""
-        return (context["root"] + href(path, pretty)) or "./"
-
-    env.filters["url"] = url
+    add_filters(env, config.pretty_urls)
     return env
 
 
@@ -183,9 +177,15 @@ def theme_files(config: SiteConfig) -> list[Path]:
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:
-    """One page through its template, with its context and web extras (`root`, the prefix of its links)."""
+    """One page through its template, with its context and web extras (`root`, the prefix of its links).
+
+    Every template also gets `site`, `stylesheet`, `here` (the page's path) and `section` (the path of the
+    navigation entry it is under, or "").
+    """
+    section = next((path for _, path in NAV if page.path.startswith(path)), "")   # the part of the site it is in
     try:
-        text = env.get_template(page.template).render(context, site=config, stylesheet=STYLESHEET, here=page.path)
+        text = env.get_template(page.template).render(context, site=config, stylesheet=STYLESHEET, here=page.path,
+                                                      section=section)
     except jinja2.TemplateError as error:
         raise template_error(error, page.template) from None
     return text.encode("utf-8")

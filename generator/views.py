@@ -87,6 +87,7 @@ class ViewMaker:
         self._links: dict[str, Link] = {}            # entity id -> its link, made once per build
         self._items: dict[str, ArticleItem] = {}     # article slug -> its list item, made once per build
         self._citations: dict[int, Citation] = {}    # id of a fact -> its citation, made once per build
+        self._values: dict[Value, Link] = {}         # a date, quantity or text -> how it reads, made once per build
 
     def entity_link(self, entity_id: str, note: str = "") -> Link:
         """A link to an entity's fact sheet."""
@@ -100,6 +101,13 @@ class ViewMaker:
         """A value as people read it; entities link to their sheets."""
         if isinstance(value, EntityValue):
             return self.entity_link(value.entity_id)
+        link = self._values.get(value)
+        if link is None:
+            link = self._values[value] = self._plain(value)
+        return link
+
+    @staticmethod
+    def _plain(value: Value) -> Link:
         if isinstance(value, DateValue):
             return Link(value.date.human)
         if isinstance(value, Quantity):

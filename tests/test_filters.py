@@ -1,0 +1,51 @@
+"""The theme's filters: `url` links from the page being rendered; `cached` and `cached_each` reuse a macro's HTML."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from generator.config import SiteConfig
+from generator.render import make_environment
+from generator.views import Link
+
+MACROS = ('{% from "macros.html" import link, link_item with context %}'
+          '{{ one|cached(link) }}|{{ many|cached_each(link_item) }}')
+
+
+def render(env: jinja2.Environment, source: str, **context) -> str:
+    """A template string rendered in the theme's environment."""
+    return env.from_string(source).render(**context)
+
+
+def test_url_is_relative_to_each_page_and_adds_index_html():
+    env = make_environment(SiteConfig())
+    assert render(env, "{{ 'companies/acme/'|url }}", root="../../") == "../../companies/acme/index.html"
+    assert render(env, "{{ 'companies/acme/'|url }}", root="") == "companies/acme/index.html"
+    assert render(env, "{{ ''|url }}", root="") == "index.html"
+    assert render(make_environment(SiteConfig(pretty_urls=True)), "{{ ''|url }}", root="") == "./"
+
+
+def test_cached_html_is_the_macros_own_at_every_depth():
+    env = make_environment(SiteConfig())
+    acme, plain = Link("Acme & Sons", "companies/acme/"), Link("1 May 2024")
+    for root in ("../../", "", "../../", "/repo/"):
+        text = render(env, MACROS, root=root, one=acme, many=(acme, plain, acme))
+        item = f'      <li><a href="{root}companies/acme/index.html">Acme &amp; Sons</a></li>\n'
+        assert text == (f'<a href="{root}companies/acme/index.html">Acme &amp; Sons</a>|'
+                        f'{item}      <li>1 May 2024</li>\n{item}')
+
+
+def test_cached_tells_equal_items_apart_from_different_ones():
+    env = make_environment(SiteConfig())
+    first = render(env, MACROS, root="", one=Link("A", "companies/a/"), many=())
+    second = render(env, MACROS, root="", one=Link("B", "companies/a/"), many=())
+    again = render(env, MACROS, root="", one=Link("A", "companies/a/"), many=())
+    assert first != second
+    assert first == again
+
+
+def test_cached_needs_a_macro():
+    env = make_environment(SiteConfig())
+    with pytest.raises(jinja2.TemplateRuntimeError, match="not a macro"):
+        render(env, "{{ 1|cached(nav) }}", root="")
