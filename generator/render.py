@@ -18,7 +18,7 @@ from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
-from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, href, index_path,
+from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, index_path,
                    output_file)
 from .webfiles import plan_web_files, site_pages
 from .write import KEEP, Staged
