@@ -4,7 +4,8 @@ for an item once per build and page depth instead of once per page.
 Most of a page is links, article lines and feed entries that many other pages show too, and
 only the way back to the site root (`root`) differs between them. A macro passed to `cached`
 must therefore depend on its item and `root` (through `|url`) alone, like the theme's
-`link`, `link_item`, `article_item`, `event_item` and feed `entry`: its HTML is remembered by
+`link`, `link_item`, `article_item`, `event_item`, `feed_entry`, `site_header` and `site_footer`
+(with the settings and globals, fixed for an environment): its HTML is remembered by
 (macro, item, root), items compared by value, for as long as the environment lives (one
 build, or a `serve` session while templates and settings are unchanged).
 """

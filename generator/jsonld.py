@@ -26,10 +26,26 @@ LIST_TEMPLATES = frozenset({"index.html", "events.html", "articles.html", "tags.
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def to_script(data: dict) -> str:
-    """JSON for inside <script type="application/ld+json">: `<`, `>` and `&` escaped so nothing breaks out."""
-    text = _ENCODER.encode(data)
+def to_script(data: dict, known: dict[int, str] | None = None) -> str:
+    """JSON for inside <script type="application/ld+json">: `<`, `>` and `&` escaped so nothing breaks out.
+
+    `known` holds the JSON of shared nodes (by id of the dict) that are encoded already.
+    """
+    text = _encode(data, known) if known else _ENCODER.encode(data)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _encode(data: dict, known: dict[int, str]) -> str:
+    """The same text as the encoder's, with lists of shared nodes taken from `known`."""
+    fields = []
+    for key in sorted(data):
+        value = data[key]
+        if type(value) is list and value and id(value[0]) in known:
+            text = "[" + ",".join([known.get(id(v)) or _ENCODER.encode(v) for v in value]) + "]"
+        else:
+            text = _ENCODER.encode(value)
+        fields.append(f"{_ENCODER.encode(key)}:{text}")
+    return "{" + ",".join(fields) + "}"
 
 
 class StructuredData:
@@ -41,6 +57,7 @@ class StructuredData:
         self.facts_of: dict[str, list[Fact]] = {}
         self.stated_in: dict[str, set[str]] = {}
         self.refs: dict[str, dict] = {}   # entity id -> its short node, shared by every page that names it
+        self.ref_texts: dict[int, str] = {}   # id of a short node -> its JSON, encoded once
         for fact in graph.facts:
             self.facts_of.setdefault(fact.subject, []).append(fact)
             if fact.source.kind == "article":
@@ -59,6 +76,10 @@ class StructuredData:
             if kind == "WebSite" and self.config.description:
                 data["description"] = self.config.description
         return {"@context": "https://schema.org", **data}
+
+    def script_for(self, page: Page) -> str:
+        """The JSON-LD of one HTML page, as text for its <script>."""
+        return to_script(self.for_page(page), self.ref_texts)
 
     def entity(self, entity_id: str) -> dict:
         """A company, site, person or event with its names and the links schema.org knows."""
@@ -105,6 +126,7 @@ class StructuredData:
             entity = self.graph.entities[entity_id]
             ref = self.refs[entity_id] = self._node(SCHEMA_TYPES[entity.kind], entity.name,
                                                     entity_path(entity.kind, entity.slug))
+            self.ref_texts[id(ref)] = _ENCODER.encode(ref)   # the node lives as long as self.refs
         return ref
 
     def _node(self, kind: str, name: str, path: str) -> dict:

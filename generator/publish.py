@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .config import SiteConfig
 from .feeds import has_feed
-from .jsonld import StructuredData, to_script
+from .jsonld import StructuredData
 from .model import Graph
 from .pages import Page
 from .urls import FEED, absolute, data_path, feed_path
@@ -25,7 +25,7 @@ class Publisher:
             return {"root": page_root(page, self.config)}
         feeds = [(f"{self.config.title}: all articles", FEED)]
         extras = {"canonical": "" if page.path in NOT_LISTED else absolute(self.config.base_url, page.path),
-                  "jsonld": to_script(self.structured.for_page(page)), "root": page_root(page, self.config)}
+                  "jsonld": self.structured.script_for(page), "root": page_root(page, self.config)}
         entity = page.context.get("entity") if page.template == "entity.html" else None
         if entity is not None:
             own = feed_path(page.path) if has_feed(self.graph, entity.id) else ""

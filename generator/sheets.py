@@ -121,7 +121,9 @@ def _claims(facts: list[Fact]) -> list[Claim]:
         grouped.setdefault((fact.value.key(), fact.status, fact.period), []).append(fact)
     claims = [Claim(group[0].value, group[0].status, max((f.as_of for f in group if f.as_of), default=None),
                     group[0].period, tuple(group)) for group in grouped.values()]
-    return sorted(claims, key=lambda c: (-len(c.facts), c.status, repr(c.value.key())))
+    if len(claims) > 1:   # most readings have one claim: no key to work out
+        claims.sort(key=lambda c: (-len(c.facts), c.status, repr(c.value.key())))
+    return claims
 
 
 def _date_key(date: PartialDate | None) -> PartialDate:

@@ -143,8 +143,8 @@ class ViewMaker:
 
     def reading(self, reading: Reading) -> ReadingView:
         """One dated reading and its claims."""
-        claims = tuple(ClaimView(self.value(c.value), "" if c.status in ("actual", "happened") else c.status,
-                                 tuple(self.citation(f) for f in c.facts)) for c in reading.claims)
+        claims = tuple([ClaimView(self.value(c.value), "" if c.status in ("actual", "happened") else c.status,
+                                  tuple([self.citation(f) for f in c.facts])) for c in reading.claims])
         as_of = reading.as_of.human if reading.as_of else ""
         if reading.since:
             as_of = f"{reading.since.human} – {as_of}"

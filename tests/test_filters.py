@@ -5,6 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
+from conftest import FIXTURES, build_quietly, soup
 from generator.config import SiteConfig
 from generator.render import make_environment
 from generator.views import Link
@@ -49,3 +50,21 @@ def test_cached_needs_a_macro():
     env = make_environment(SiteConfig())
     with pytest.raises(jinja2.TemplateRuntimeError, match="not a macro"):
         render(env, "{{ 1|cached(nav) }}", root="")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The fixture site, built once for this module."""
+    return build_quietly(FIXTURES / "site", tmp_path_factory.mktemp("site") / "output")
+
+
+@pytest.mark.parametrize("path, current, up", [
+    ("index.html", None, ""), ("companies/index.html", "Companies", "../"),
+    ("companies/acme/index.html", "Companies", "../../"), ("articles/plant-deal/index.html", "Articles", "../../"),
+    ("tags/manufacturing/index.html", "Tags", "../../"), ("events/index.html", "Events", "../")])
+def test_cached_header_and_footer_fit_each_page(built, path, current, up):
+    page = soup(built / path)
+    marked = [a.get_text() for a in page.select("header.site-header nav a[aria-current]")]
+    assert marked == ([current] if current else [])
+    assert page.select_one("header.site-header a.site-title")["href"] == f"{up}index.html"
+    assert [a["href"] for a in page.select("footer.site-footer a")] == [f"{up}data/facts.csv", f"{up}feed.xml"]
