@@ -145,7 +145,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         warnings = _sorted(problems.warnings)
         counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
         if cache is not None:
-            cache.save(options.output, content.cached, {path: (page.inputs, page.digest) for path, page in pages.items()},
+            cache.save(options.output, content.cached,
+                       {path: page.inputs for path, page in pages.items() if page.inputs is not None},
                        None if previous and derived.search is previous.search else derived.search, counts, warnings)
         return BuildResult(
             *counts, warnings, report, time.perf_counter() - started,

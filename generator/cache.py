@@ -7,9 +7,8 @@ It holds, in pickles written atomically (cachestore.py):
 - `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
   its text, so that only changed files are parsed again (the small file holds what was parsed
   since the big one was written).
-- `pages.pickle`: digests of each page's inputs (inputs.py) and of its template and context: a
-  page whose file is as it was written is not planned again if its inputs are unchanged, and not
-  rendered again if its context is.
+- `pages.pickle`: the digest of each page's inputs (inputs.py): a page whose file is as it was
+  written is not planned again while its inputs are unchanged.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
 
 The cache is safe to delete. A file that cannot be read, or that an other version of Factsheet
@@ -101,8 +100,8 @@ class BuildCache:
                  replace(snapshot, inputs=(self.setup, self.theme, self.stamps), written_at=self.opened_at))
         return True
 
-    def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, tuple[str | None, str]]:
-        """Page path -> digests of inputs and context, for the last build's pages whose output files are still as written.
+    def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, str]:
+        """Page path -> the digest of its inputs, for the last build's pages whose output files are still as written.
 
         None are kept after a change of options or settings. (A template's change shows in the
         digests: they cover the template and those it extends, includes or imports.)
@@ -142,7 +141,7 @@ class BuildCache:
         """The last search index stored, or None."""
         return load(self.folder, "search", self.version)
 
-    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, tuple[str | None, str]], search: Any,
+    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any,
              counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
         """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}

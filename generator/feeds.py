@@ -46,16 +46,37 @@ class Feed:
     entries: tuple[FeedEntry, ...]   # newest first
 
 
-def plan_feeds(graph: Graph, config: SiteConfig) -> list[Page]:
-    """The site feed, then one feed per entity that some article mentions."""
-    entries: dict[tuple[str, str], FeedEntry] = {}   # (article, way to the root) -> entry, made once per build
-    feeds = [_feed(graph, config, HOME, f"{config.title}: all articles", tuple(graph.articles), entries)]
-    for entity in graph.entities.values():
-        slugs = graph.mentions.get(entity.id, ())
-        if slugs:
-            page = entity_path(entity.kind, entity.slug)
-            feeds.append(_feed(graph, config, page, f"{entity.name} · {config.title}", slugs, entries))
-    return [page for page in feeds if page is not None]
+class FeedPlanner:
+    """Plans any one feed of a graph by its key: ("feed", "") for the site, ("feed", entity id) for a sheet."""
+
+    def __init__(self, graph: Graph, config: SiteConfig) -> None:
+        self.graph = graph
+        self.config = config
+        self.entries: dict[tuple[str, str], FeedEntry] = {}   # (article, way to the root) -> entry, made once
+
+    def keys(self) -> list[tuple[str, str]]:
+        """The site feed's key (if there are articles), then each entity's that some article mentions."""
+        site = [("feed", "")] if self.graph.articles else []
+        return [*site, *(("feed", entity_id) for entity_id in self.graph.entities if self.graph.mentions.get(entity_id))]
+
+    def path(self, key: tuple[str, str]) -> str:
+        """Where a feed goes, without planning it."""
+        return feed_path(self._page(key[1]))
+
+    def plan(self, key: tuple[str, str]) -> Page:
+        """The feed of a key."""
+        graph, config, which = self.graph, self.config, key[1]
+        if not which:
+            return _feed(graph, config, HOME, f"{config.title}: all articles", tuple(graph.articles), self.entries)
+        entity = graph.entities[which]
+        return _feed(graph, config, self._page(which), f"{entity.name} · {config.title}", graph.mentions[which],
+                     self.entries)
+
+    def _page(self, entity_id: str) -> str:
+        if not entity_id:
+            return HOME
+        entity = self.graph.entities[entity_id]
+        return entity_path(entity.kind, entity.slug)
 
 
 def has_feed(graph: Graph, entity_id: str) -> bool:
@@ -64,9 +85,7 @@ def has_feed(graph: Graph, entity_id: str) -> bool:
 
 
 def _feed(graph: Graph, config: SiteConfig, page_path: str, title: str, slugs: tuple[str, ...],
-          made: dict[tuple[str, str], FeedEntry]) -> Page | None:
-    if not slugs:
-        return None
+          made: dict[tuple[str, str], FeedEntry]) -> Page:
     path = feed_path(page_path)
     link = _linker(config, path)
     way = "" if config.base_url else root_prefix(path)   # relative links differ only by the way to the root

@@ -6,8 +6,11 @@ entity, its facts, the articles that mention it or state those facts (as list it
 entities it links to or is related to (as name, kind and slug), and the events on its
 timeline (with their facts); for an article, the article, the facts it states and the
 entities it names. Every page also depends on the property table. The digest covers more than
-the page shows (a change in a related entity's facts re-plans the page), never less; pages that
-summarise the whole site (home, indexes, tags, feeds) have no inputs digest and are always planned.
+the page shows (a change in a related entity's facts re-plans the page), never less. A tag
+page's inputs are the tag and its articles (as list items), an entity's feed's the entity's name
+and the articles that mention it. Pages that summarise the whole site (home, indexes, the site's
+feed) have no inputs digest and are always planned and rendered: the writer keeps their files
+if the bytes are unchanged.
 """
 
 from __future__ import annotations
@@ -65,6 +68,12 @@ class PageInputs:
             return digest((self.templates.of("entity.html"), self.properties, self._entity(which)))
         if what == "article":
             return digest((self.templates.of("article.html"), self.properties, self._article(which)))
+        if what == "tag":
+            tag = self.graph.tags[which]
+            return digest((self.templates.of("tag.html"), tag, tuple(self._item(s) for s in tag.articles)))
+        if what == "feed" and which:
+            return digest((self.templates.of("feed.xml"), self._name(which),
+                           tuple(self._item(s) for s in self.graph.mentions[which])))
         return None
 
     def _entity(self, entity_id: str) -> tuple:

@@ -78,13 +78,15 @@ class PagePlanner:
                 *(("article", slug) for slug in graph.articles), ("tags", ""), *(("tag", slug) for slug in graph.tags)]
 
     def path(self, key: PageKey) -> str:
-        """Where the page of a key goes, without planning it (for sheets and articles)."""
+        """Where the page of a key goes, without planning it (for sheets, articles and tags)."""
         what, which = key
         if what == "entity":
             entity = self.graph.entities[which]
             return entity_path(entity.kind, entity.slug)
         if what == "article":
             return article_path(which)
+        if what == "tag":
+            return tag_path(which)
         return self.plan(key).path
 
     def plan(self, key: PageKey) -> Page:

@@ -11,9 +11,9 @@ import jinja2
 from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
-from .feeds import plan_feeds
+from .feeds import FeedPlanner
 from .filters import add_filters
-from .inputs import PageInputs, TemplateDigests, digest
+from .inputs import PageInputs, TemplateDigests
 from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
@@ -48,7 +48,6 @@ class Rendered:
     template: str           # the template's name
     context: dict | None    # the page's context with its web extras, compared with the next build's (None: not kept)
     data: bytes | Staged    # the page as written, KEEP (the file in the output is right already), or where it is staged
-    digest: str = ""        # a hash of template and context, kept by the persistent cache ("" when not taken)
     inputs: str | None = None   # the digest of what the page is made from (inputs.py), when it has one
 
 
@@ -62,18 +61,18 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     `previous` must come from a build with the same templates and settings (see `theme_stamp`).
     With several workers and nothing to reuse, the pages are planned and rendered in forked
     processes, which send back only the bytes (their `Rendered.context` is None).
-    With `kept`, the digests of a previous build's pages whose files are still intact, a page
-    whose inputs are unchanged is not even planned, and one whose context is unchanged is not
-    rendered: its bytes are KEEP. Likewise a page of `previous` whose inputs are unchanged is
-    reused without planning. `track` takes the inputs' digests even with nothing to compare them with yet.
+    With `kept`, the inputs digests of a previous build's pages whose files are still intact, a
+    page whose inputs are unchanged is not even planned: its bytes are KEEP. Likewise a page of
+    `previous` whose inputs are unchanged is reused without planning. `track` takes the inputs'
+    digests even with nothing to compare them with yet.
     A `sink` (the writer's `Stager.stage`) takes each page's bytes as soon as it is rendered, in
-    whichever process rendered it, and gives what stands in for them (KEEP or where it is staged).
+    whichever process rendered it, and gives what stands in for them (KEEP when the output holds
+    those bytes already, or where it is staged).
     """
-    planner = PagePlanner(graph)
-    templates = TemplateDigests(env)
-    work = _Work(planner, Publisher(graph, config), env, config, previous or {}, kept, templates,
-                 PageInputs(planner, templates) if kept is not None or previous or track else None, sink)
-    items = [*work.planner.keys(), *site_pages(), *plan_feeds(graph, config)]
+    planner, feeds = PagePlanner(graph), FeedPlanner(graph, config)
+    work = _Work(planner, feeds, Publisher(graph, config), env, config, previous or {}, kept,
+                 PageInputs(planner, TemplateDigests(env)) if kept is not None or previous or track else None, sink)
+    items = [*planner.keys(), *site_pages(), *feeds.keys()]
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
     progress.stage("render", len(items))
@@ -82,15 +81,15 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
             raise shard
         rendered.update(shard)
         progress.advance(len(shard))
-    for page in plan_web_files(list(rendered), config):
-        rendered[page.path] = work.render(page, keep=True)
+    web = {page.path: work.render(page, keep=True) for page in plan_web_files(list(rendered), config)}
+    rendered.update(work.staged(web))
     files = {output_file(path): page.data for path, page in rendered.items()}
     files.update(static_files(config))
     return files, rendered
 
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
-PageDigests = Mapping[str, tuple[str | None, str]]   # page path -> (inputs, context) digests when it was written
+PageDigests = Mapping[str, str]   # page path -> the digest of its inputs when its file was written
 Sink = Callable[[str, bytes], bytes | Staged]         # (output file, its bytes) -> what stands in for the bytes
 
 
@@ -99,12 +98,12 @@ class _Work:
     """What rendering any page needs: shared by the workers of one build."""
 
     planner: PagePlanner
+    feeds: FeedPlanner
     publisher: Publisher
     env: jinja2.Environment
     config: SiteConfig
     previous: Mapping[str, Rendered]
     kept: PageDigests | None
-    templates: TemplateDigests
     inputs: PageInputs | None
     sink: Sink | None
 
@@ -112,32 +111,34 @@ class _Work:
         """The path and page of a key (or of a page planned already), left in the output if its inputs are unchanged."""
         if isinstance(item, Page):
             return item.path, self.render(item, keep)
+        planner = self.feeds if item[0] == "feed" else self.planner
         inputs = self.inputs.of(item) if self.inputs is not None else None
         if inputs is not None:
-            path = self.planner.path(item)
+            path = planner.path(item)
             earlier = self.previous.get(path)
             if earlier is not None and earlier.inputs == inputs:   # `serve`: the page as rendered last time
                 return path, earlier
-            before = self.kept.get(path) if self.kept is not None else None
-            if before is not None and before[0] == inputs:         # the cache: the file as written last time
-                return path, Rendered("", None, KEEP, before[1], inputs)
-        page = self.planner.plan(item)
+            if self.kept is not None and self.kept.get(path) == inputs:   # the cache: the file as written last time
+                return path, Rendered("", None, KEEP, inputs)
+        page = planner.plan(item)
         return page.path, self.render(page, keep, inputs)
 
+    def staged(self, pages: dict[str, Rendered]) -> dict[str, Rendered]:
+        """The pages with their new bytes handed to the sink (if any), which says what stands in for them."""
+        if self.sink is not None:
+            for path, page in pages.items():
+                if page.data is not KEEP and not isinstance(page.data, Staged):
+                    pages[path] = replace(page, data=self.sink(output_file(path), page.data))
+        return pages
+
     def render(self, page: Page, keep: bool, inputs: str | None = None) -> Rendered:
-        """A page rendered, or taken from `previous` (or left in the output) if its template and context are unchanged."""
+        """A page rendered, or taken from `previous` if its template and context are unchanged."""
         context = {**page.context, **self.publisher.extras(page)}
         before = self.previous.get(page.path)
         if before is not None and before.template == page.template and before.context == context:
             return before if before.inputs == inputs else replace(before, inputs=inputs)
-        if self.kept is None:
-            return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context),
-                            inputs=inputs)
-        context_digest = digest((page.template, self.templates.of(page.template), context))
-        before = self.kept.get(page.path)
-        if before is not None and before[1] == context_digest:
-            return Rendered(page.template, None, KEEP, context_digest, inputs)
-        return Rendered(page.template, None, render_page(self.env, page, self.config, context), context_digest, inputs)
+        return Rendered(page.template, context if keep else None, render_page(self.env, page, self.config, context),
+                        inputs)
 
 
 def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
@@ -148,11 +149,7 @@ def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[s
         pages = dict(work.render_item(item, keep) for item in shard_of(items, shard, shards))
     except ContentError as error:   # a template error, sent back as a value
         return error
-    if work.sink is not None:
-        for path, page in pages.items():
-            if page.data is not KEEP and not isinstance(page.data, Staged):
-                pages[path] = replace(page, data=work.sink(output_file(path), page.data))
-    return pages
+    return work.staged(pages)
 
 
 def theme_stamp(config: SiteConfig) -> tuple:
