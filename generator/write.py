@@ -103,29 +103,45 @@ def _publish(output: Path, new: dict[Path, bytes | Staged]) -> None:
                 temp = staging / f"w{number}"
                 temp.write_bytes(data)
             staged.append((temp, target))
-        made: set[Path] = set()   # folders known to be in place
+        for folder in _folders(output, [target for _, target in staged]):
+            _make_folder(folder)
         for temp, target in staged:
-            if target.parent not in made:
-                _make_room(output, target)
-                made.add(target.parent)
-            elif target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            os.replace(temp, target)
+            _move(temp, target)
     except OSError as error:
         raise OutputError(f"cannot write {error.filename or output}: {error.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _make_room(output: Path, target: Path) -> None:
-    """Clear the way for `target`: a file where a folder must go, or a folder where the file goes."""
-    for parent in reversed(target.relative_to(output).parents[:-1]):
-        folder = output / parent
-        if folder.is_file() or folder.is_symlink():
-            folder.unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir() and not target.is_symlink():
+def _folders(output: Path, targets: list[Path]) -> list[Path]:
+    """The folders below `output` that these files go in, parents before children."""
+    folders: set[Path] = set()
+    for target in targets:
+        folder = target.parent
+        while folder != output and folder not in folders:
+            folders.add(folder)
+            folder = folder.parent
+    return sorted(folders, key=lambda folder: len(folder.parts))
+
+
+def _make_folder(folder: Path) -> None:
+    """Make a folder whose parent is in place already, replacing a file (or a link) that stands where it goes."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if os.path.isdir(folder) and not os.path.islink(folder):
+            return
+        os.unlink(folder)
+        os.mkdir(folder)
+
+
+def _move(temp: Path, target: Path) -> None:
+    """Move a staged file into place, replacing a folder that stands where it goes."""
+    try:
+        os.replace(temp, target)
+    except IsADirectoryError:
         shutil.rmtree(target)
+        os.replace(temp, target)
 
 
 def _existing(root: str) -> tuple[list[str], list[str]]:
