@@ -12,7 +12,7 @@ import jinja2
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, ContentError, Problems, UsageError
-from .exports import export_files
+from .exports import SubjectRows, export_files
 from .markdown import make_markdown
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
@@ -22,6 +22,7 @@ from .render import Rendered, make_environment, render_site, theme_files, theme_
 from .resolve import resolve_graph
 from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
+from .urls import entity_path
 from .write import KEEP, Staged, Stager, WriteReport, check_output, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
@@ -52,23 +53,26 @@ class Derived:
 
     exports: Mapping[str, bytes | Staged]   # data/*.csv|json and each sheet's facts.json (or where each is staged)
     search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
+    rows: Mapping[str, SubjectRows]   # each subject's rows of the exports, by entity id, for the next build
 
 
-def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None,
-                 stager: Stager | None = None) -> tuple[Derived, Problems]:
+def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
+                 keys: Mapping[str, str] | None = None) -> tuple[Derived, Problems]:
     """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
 
     Pagefind indexes in the background while the exports are made; with a `stager`, each export
-    is staged as soon as it is made.
+    is staged as soon as it is made. `keys` (entity id -> the digest of its sheet's inputs) lets
+    the export rows of unchanged subjects be taken from `previous`.
     """
     job = start_search(graph, config, previous.search if previous else None)
     try:
-        exports = export_files(graph, config, stager.stage if stager else None)
+        exports, rows = export_files(graph, config, stager.stage if stager else None, keys,
+                                     previous.rows if previous else None)
     except BaseException:
         job.cancel()
         raise
     search, problems = job.result()
-    return Derived(exports, search), problems
+    return Derived(exports, search, rows), problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         if cache is not None:
             cache.save(options.output, content.cached,
                        {path: page.inputs for path, page in pages.items() if page.inputs is not None},
-                       None if previous and derived.search is previous.search else derived.search, counts, warnings)
+                       None if previous and derived.search is previous.search else derived.search,
+                       None if previous and derived.rows == previous.rows else derived.rows, counts, warnings)
         return BuildResult(
             *counts, warnings, report, time.perf_counter() - started,
             read=content.read, parsed=content.parsed_files,
@@ -203,13 +208,23 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
     if options.write:
         if options.derived or derived is None:
             progress.stage("search and exports")
-            previous = derived or (Derived({}, cache.search()) if cache else None)
-            derived, found = derive_files(graph, config, previous, stager)
+            previous = derived or (Derived({}, cache.search(), cache.export_rows()) if cache else None)
+            derived, found = derive_files(graph, config, previous, stager, _sheet_keys(graph, pages))
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
         progress.stage("write", len(files))
     return files, pages, derived, previous
+
+
+def _sheet_keys(graph: Graph, pages: Mapping[str, Rendered]) -> dict[str, str]:
+    """Entity id -> the digest of its sheet's inputs, for the sheets that have one."""
+    keys = {}
+    for entity_id, entity in graph.entities.items():
+        page = pages.get(entity_path(entity.kind, entity.slug))
+        if page is not None and page.inputs is not None:
+            keys[entity_id] = page.inputs
+    return keys
 
 
 def _open_cache(options: BuildOptions, config: SiteConfig) -> BuildCache | None:

@@ -10,6 +10,8 @@ It holds, in pickles written atomically (cachestore.py):
 - `pages.pickle`: the digest of each page's inputs (inputs.py): a page whose file is as it was
   written is not planned again while its inputs are unchanged.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
+- `exports.pickle`: each subject's rows of the data exports, with the digest of its sheet's
+  inputs: a subject whose digest is unchanged is not exported again.
 
 The cache is safe to delete. A file that cannot be read, or that an other version of Factsheet
 (or of its libraries) wrote, is ignored and replaced. A content file whose stamp changed, or
@@ -141,9 +143,15 @@ class BuildCache:
         """The last search index stored, or None."""
         return load(self.folder, "search", self.version)
 
-    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any,
+    def export_rows(self) -> Mapping[str, Any]:
+        """The export rows of each subject stored by the last build (empty if none)."""
+        rows = load(self.folder, "exports", self.version)
+        return rows if isinstance(rows, dict) else {}
+
+    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
              counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
-        """Remember this build: its parses, page digests, search index and the snapshot of its inputs and outputs."""
+        """Remember this build: its parses, page digests, search index, export rows and the snapshot of its inputs
+        and outputs (a search index or rows given as None are unchanged)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
             save(self.folder, "parsed-new", self.version, recent)
@@ -154,6 +162,8 @@ class BuildCache:
         save(self.folder, "pages", self.version, (build, dict(pages)))
         if search is not None:
             save(self.folder, "search", self.version, search)
+        if rows is not None:
+            save(self.folder, "exports", self.version, rows)
         if self.stamps is not None:
             save(self.folder, "build", self.version,
                  Snapshot((self.setup, self.theme, self.stamps), parses.texts, output_stamps(output), counts, warnings,

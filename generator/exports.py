@@ -13,12 +13,14 @@ import io
 import json
 import re
 from json.encoder import encode_basestring
+from dataclasses import dataclass
 from itertools import groupby
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from .config import SiteConfig
 from .model import DateValue, EntityValue, Fact, Graph, TextValue
 from .quantities import Quantity
+from .records import PropertySpec
 from .sheets import build_rows
 from .urls import DATA, absolute, article_path, data_path, entity_path
 
@@ -34,41 +36,62 @@ _HEADS = tuple(("{" if i == 0 else ", ") + json.dumps(column) + ": " for i, colu
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
+@dataclass(frozen=True, slots=True)
+class SubjectRows:
+    """One subject's facts as the exports write them: reused by the next build while its key holds."""
+
+    key: str      # the digest of the subject's sheet inputs (inputs.py), which cover every cell of its rows
+    csv: bytes    # its lines of facts.csv
+    json: bytes   # its objects of facts.json, joined by ",\n"
+    count: int    # how many facts it has
+
+
 def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable[bytes]], Any] | None = None,
-                 ) -> dict[str, Any]:
-    """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet.
+                 keys: Mapping[str, str] | None = None, previous: Mapping[str, SubjectRows] | None = None,
+                 ) -> tuple[dict[str, Any], dict[str, SubjectRows]]:
+    """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet,
+    and the rows of each subject that has a key, for the next build.
 
     Each file is handed to `sink` (the writer's `Stager.stage`) as soon as it is made, as chunks
     of bytes, and what it gives back stands in for the file; without one, the file's bytes do.
-    Facts are taken subject by subject, so no row outlives its subject's turn.
+    `keys` gives each subject the digest of its sheet's inputs: a subject whose key is that of
+    its rows in `previous` is not made again.
     """
     keep = sink or _joined
-    conflicts = _conflicting(graph)
-    ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
-    rows = _Rows(graph)
-    csv_chunks = [_fact_csv([], header=True)]
-    blocks: dict[str, bytes] = {}   # subject -> its facts as JSON objects, in subject order
-    counts: dict[str, int] = {}
-    for subject, facts in groupby(ordered, key=lambda fact: fact.subject):
-        values = [rows.values(fact, id(fact) in conflicts) for fact in facts]
-        csv_chunks.append(_fact_csv(values))
-        blocks[subject] = ",\n".join(map(_row_json, values)).encode("utf-8")
-        counts[subject] = len(values)
-    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", csv_chunks)}
-    del csv_chunks
-    entities = [entity_record(graph, config, entity_id, counts.get(entity_id, 0))
+    made = _subject_rows(graph, keys or {}, previous or {})
+    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", [_fact_csv([], header=True), *(r.csv for r in made.values())])}
+    entities = [entity_record(graph, config, entity_id, made[entity_id].count if entity_id in made else 0)
                 for entity_id in graph.entities]
     entity_texts = [_ENCODER.encode(record) for record in entities]
-    whole = [b"[\n", b",\n".join(blocks.values()), b"\n]\n"] if blocks else [b"[]\n"]
+    whole = [b"[\n", b",\n".join(r.json for r in made.values()), b"\n]\n"] if made else [b"[]\n"]
     files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
     del whole
     files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [_json_lines(entity_texts)])
     for record, text in zip(entities, entity_texts):
-        block = blocks.get(record["id"])
-        chunks = [f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8"), block, b"\n]\n}\n"] if block is not None \
+        rows = made.get(record["id"])
+        chunks = [f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8"), rows.json, b"\n]\n}\n"] if rows is not None \
             else [f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")]
         files[data_path(record["path"])] = keep(data_path(record["path"]), chunks)
-    return files
+    return files, {subject: rows for subject, rows in made.items() if rows.key}
+
+
+def _subject_rows(graph: Graph, keys: Mapping[str, str], previous: Mapping[str, SubjectRows]) -> dict[str, SubjectRows]:
+    """Each subject's rows in subject order, sorted by property and then as the content states them."""
+    ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
+    rows = _Rows(graph)
+    made: dict[str, SubjectRows] = {}
+    for subject, facts in groupby(ordered, key=lambda fact: fact.subject):
+        key = keys.get(subject, "")
+        before = previous.get(subject)
+        if key and before is not None and before.key == key:
+            made[subject] = before
+            continue
+        facts = list(facts)
+        conflicts = _conflicting(facts, graph.properties)
+        values = [rows.values(fact, id(fact) in conflicts) for fact in facts]
+        made[subject] = SubjectRows(key, _fact_csv(values), ",\n".join(map(_row_json, values)).encode("utf-8"),
+                                    len(values))
+    return made
 
 
 def _joined(rel: str, chunks: Iterable[bytes]) -> bytes:
@@ -219,20 +242,20 @@ def _source(graph: Graph, fact: Fact) -> tuple:
     return article.slug, article.title, article_path(article.slug), article.source.url if article.source else ""
 
 
-def _conflicting(graph: Graph) -> set[int]:
-    """ids of the facts in a reading where sources disagree, as on the fact sheets.
+def _conflicting(facts: list[Fact], properties: Mapping[str, PropertySpec]) -> set[int]:
+    """ids of the facts (of one subject) in a reading where sources disagree, as on the fact sheets.
 
     Only a single-valued property can have such a reading, and only when two of its facts
     share a status but not a value; the sheets' own grouping decides for those.
     """
-    groups: dict[tuple[str, str], list[Fact]] = {}
-    for fact in graph.facts:
-        if graph.properties[fact.property].single:
-            groups.setdefault((fact.subject, fact.property), []).append(fact)
+    groups: dict[str, list[Fact]] = {}
+    for fact in facts:
+        if properties[fact.property].single:
+            groups.setdefault(fact.property, []).append(fact)
     found = set()
-    for facts in groups.values():
-        if len(facts) > 1 and _may_conflict(facts):
-            for row in build_rows(facts, graph.properties):
+    for group in groups.values():
+        if len(group) > 1 and _may_conflict(group):
+            for row in build_rows(group, properties):
                 for reading in (r for r in row.readings if r.conflict):
                     found.update(id(fact) for claim in reading.claims for fact in claim.facts)
     return found

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import exports
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,3 +108,21 @@ def test_page_digests_left_by_another_build_are_not_trusted(site):
     build(site)
     clean = build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
     assert clean.report.written == clean.files and files(site / "out") == files(site / "clean")
+
+
+def test_an_edited_fact_exports_again_only_the_subjects_of_the_sheets_it_changed(site, monkeypatch):
+    build(site)
+    made = []
+    rows = exports._Rows.values
+    monkeypatch.setattr(exports._Rows, "values", lambda self, fact, conflict: made.append(fact.subject) or rows(
+        self, fact, conflict))
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    assert "    value: 300000\n" in text
+    article.write_text(text.replace("    value: 300000\n", "    value: 310000\n", 1), encoding="utf-8")
+    again = build(site)
+    subjects, rows_made = set(made), len(made)
+    assert 0 < len(subjects) < again.entities and rows_made < again.facts
+    clean = build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
+    assert b"310000" in (site / "out/data/facts.csv").read_bytes()
