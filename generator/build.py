@@ -23,7 +23,7 @@ from .resolve import resolve_graph
 from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
 from .urls import entity_path
-from .write import KEEP, Staged, Stager, WriteReport, check_output, write_site
+from .write import KEEP, Staged, Stager, WriteReport, check_output, output_stamps, stamps_after, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
@@ -138,9 +138,10 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         if problems.errors:
             raise BuildFailed(problems.errors, _sorted(problems.warnings))
         stager = Stager(options.output) if options.write and not options.keep else None
+        outputs = output_stamps(options.output) if cache is not None and last is not None and not options.keep else None
         try:
-            files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, memo, problems,
-                                                                 progress, stager)
+            files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
+                                                                 problems, progress, stager)
             report = write_site(files, options.output, memo.written, stager) if options.write else None
         except BaseException:
             if stager is not None:
@@ -152,7 +153,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
             cache.save(options.output, content.cached,
                        {path: page.inputs for path, page in pages.items() if page.inputs is not None},
                        None if previous and derived.search is previous.search else derived.search,
-                       None if previous and derived.rows == previous.rows else derived.rows, counts, warnings)
+                       None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
+                       stamps_after(outputs, options.output, report) if outputs is not None and report else None)
         return BuildResult(
             *counts, warnings, report, time.perf_counter() - started,
             read=content.read, parsed=content.parsed_files,
@@ -195,11 +197,11 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
 
 
 def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,
-                       last: Snapshot | None, memo: Memo, problems: Problems, progress: NoProgress,
+                       last: Snapshot | None, outputs: Mapping | None, memo: Memo, problems: Problems, progress: NoProgress,
                        stager: Stager | None) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
     """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous."""
     try:
-        kept = None if cache is None or options.keep else cache.kept_pages(last, options.output) if last else {}
+        kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
         files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
                                    progress, track=options.keep, sink=stager.stage if stager else None)
     except ContentError as template_error:

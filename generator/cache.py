@@ -102,7 +102,7 @@ class BuildCache:
                  replace(snapshot, inputs=(self.setup, self.theme, self.stamps), written_at=self.opened_at))
         return True
 
-    def kept_pages(self, snapshot: Snapshot, output: Path) -> dict[str, str]:
+    def kept_pages(self, snapshot: Snapshot, outputs: Mapping[str, tuple[int, int]]) -> dict[str, str]:
         """Page path -> the digest of its inputs, for the last build's pages whose output files are still as written.
 
         None are kept after a change of options or settings. (A template's change shows in the
@@ -114,9 +114,8 @@ class BuildCache:
         if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == snapshot.build):
             return {}   # written by another build (two at once?): trust none
         digests = stored[1]
-        stamps = output_stamps(output)
         return {path: digest for path, digest in digests.items()
-                if stamps.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
+                if outputs.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
 
     def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> tuple[dict[Source, ParsedFile], CachedParses]:
         """The cached parse of every source whose text is unchanged, and what the cache will keep of the sources.
@@ -149,9 +148,11 @@ class BuildCache:
         return rows if isinstance(rows, dict) else {}
 
     def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
-             counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...]) -> None:
+             counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
+             outputs: Mapping[str, tuple[int, int]] | None = None) -> None:
         """Remember this build: its parses, page digests, search index, export rows and the snapshot of its inputs
-        and outputs (a search index or rows given as None are unchanged)."""
+        and outputs (a search index or rows given as None are unchanged; `outputs`, the output files' stamps, are
+        taken afresh if not given)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
             save(self.folder, "parsed-new", self.version, recent)
@@ -166,7 +167,8 @@ class BuildCache:
             save(self.folder, "exports", self.version, rows)
         if self.stamps is not None:
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.theme, self.stamps), parses.texts, output_stamps(output), counts, warnings,
+                 Snapshot((self.setup, self.theme, self.stamps), parses.texts,
+                          output_stamps(output) if outputs is None else outputs, counts, warnings,
                           self.opened_at, build))
 
 

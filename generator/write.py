@@ -17,7 +17,7 @@ from typing import Mapping
 from .errors import UsageError
 from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file
 
-__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "output_stamps",
+__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "output_stamps", "stamps_after",
            "write_site"]
 
 MARKER = ".factsheet"
@@ -31,6 +31,8 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    changed_files: tuple[str, ...] = ()   # the output paths written
+    stale_files: tuple[str, ...] = ()     # and those removed
 
 
 def check_output(output: Path) -> None:
@@ -75,7 +77,7 @@ def write_site(files: Mapping[str, bytes | Staged], output: Path, known: Mapping
         _remove_empty_folders(output, stale, empty)
     else:
         shutil.rmtree(output / STAGING, ignore_errors=True)
-    return WriteReport(len(changed), len(files) - len(changed), len(stale))
+    return WriteReport(len(changed), len(files) - len(changed), len(stale), tuple(changed), tuple(stale))
 
 
 def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
@@ -86,6 +88,18 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
             info = entry.stat()
         except OSError:
             continue
+        stamps[rel] = (info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: WriteReport,
+                 ) -> dict[str, tuple[int, int]]:
+    """`output_stamps` after a write, from those taken before it: only the files it wrote are looked at again."""
+    stamps = dict(before)
+    for rel in report.stale_files:
+        stamps.pop(rel, None)
+    for rel in report.changed_files:
+        info = os.stat(target_file(str(output), rel))
         stamps[rel] = (info.st_size, info.st_mtime_ns)
     return stamps
 
