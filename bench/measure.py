@@ -2,10 +2,13 @@
 
 Peak memory is taken three ways: `ru_maxrss` from wait4() (the largest single process of the
 tree, exact); the summed resident memory (RSS) of the whole process tree, sampled every 20 ms
-(it can miss a very short peak); and, sampled with it, the summed proportional set size (PSS,
-from /proc/<pid>/smaps_rollup). Forked workers share their parent's pages until they write to
-them: RSS counts a shared page once in every process that maps it, PSS splits it between them,
-so the tree's PSS is the memory the build really holds at once.
+(it can miss a very short peak); and the summed proportional set size (PSS, from
+/proc/<pid>/smaps_rollup), sampled every 250 ms: reading smaps_rollup walks the page tables
+of a big process under its memory lock, and doing so every 20 ms slowed the measured build
+down (a no-op rebuild at 10,000 articles took 1.5 s instead of 0.65 s). Forked workers share
+their parent's pages until they write to them: RSS counts a shared page once in every process
+that maps it, PSS splits it between them, so the tree's PSS is the memory the build really
+holds at once.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.02
+PSS_EVERY = 12   # samples: PSS is read every 0.24 s
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +63,13 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         """Sample until stop() is called."""
+        samples = 0
         while not self._done.wait(SAMPLE_SECONDS):
             tree = _tree(self.pid)
             self.peak_kb = max(self.peak_kb, sum(_rss_kb(pid) for pid in tree))
-            self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in tree))
+            if samples % PSS_EVERY == 0:
+                self.peak_pss_kb = max(self.peak_pss_kb, sum(_pss_kb(pid) for pid in tree))
+            samples += 1
 
     def stop(self) -> None:
         """Stop sampling and wait for the thread."""

@@ -10,7 +10,6 @@ from .build import CACHE_FOLDER, BuildOptions, build_site
 from .errors import BuildFailed, UsageError
 from .parallel import default_workers
 from .progress import Progress
-from .serve import serve
 from .report import print_errors, print_warnings, summary
 from .write import OutputError
 
@@ -48,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                            workers=args.jobs if args.jobs > 0 else default_workers())
     try:
         if args.command == "serve":
+            from .serve import serve   # the web server's libraries load only for `serve`: a build starts sooner
             return serve(options, args.host, args.port, args.open, args.verbose, args.quiet)
         with Progress.for_terminal(sys.stderr, args.quiet) as progress:   # erased before anything else is printed
             result = build_site(options, progress=progress)
