@@ -24,25 +24,17 @@ MAX_REMEMBERED = 1 << 18   # links or fragments kept per environment before star
 
 def add_filters(env: jinja2.Environment, pretty: bool) -> None:
     """Register `url`, `cached` and `cached_each` on an environment, each with memos of its own."""
-    links: dict[str, dict[str, str]] = {}               # root -> root-relative path -> link from there
-    made: dict[tuple[Any, str], dict[Any, Markup]] = {}  # (macro's code, root) -> item -> its HTML
-    sizes = [0, 0]                                        # entries in links, in made
+    links = _Tables()   # root -> root-relative path -> link from there
+    made = _Tables()    # (macro's code, root) -> item -> its HTML
 
     @jinja2.pass_context
     def url(context, path: str) -> str:
         """A link from the page being rendered to a root-relative `path`: `{{ item.path|url }}`."""
         root = context["root"]
-        known = links.get(root)
-        if known is None:
-            known = links[root] = {}
+        known = links.table(root)
         link = known.get(path)
         if link is None:
-            if sizes[0] >= MAX_REMEMBERED:
-                links.clear()
-                sizes[0] = 0
-                known = links[root] = {}
-            link = known[path] = (root + href(path, pretty)) or "./"
-            sizes[0] += 1
+            link = links.add(known, path, (root + href(path, pretty)) or "./")
         return link
 
     def memo(context, macro) -> dict[Any, Markup]:
@@ -50,14 +42,7 @@ def add_filters(env: jinja2.Environment, pretty: bool) -> None:
         func = getattr(macro, "_func", None)
         if func is None:
             raise jinja2.TemplateRuntimeError(f"cached: {macro!r} is not a macro")
-        key = (func.__code__, context["root"])   # a macro is made anew for every page, its code once
-        known = made.get(key)
-        if known is None:
-            if sizes[1] >= MAX_REMEMBERED:
-                made.clear()
-                sizes[1] = 0
-            known = made[key] = {}
-        return known
+        return made.table((func.__code__, context["root"]))   # a macro is made anew for every page, its code once
 
     @jinja2.pass_context
     def cached(context, item: Any, macro: jinja2.runtime.Macro) -> Markup:
@@ -65,8 +50,7 @@ def add_filters(env: jinja2.Environment, pretty: bool) -> None:
         known = memo(context, macro)
         html = known.get(item)
         if html is None:
-            html = known[item] = macro(item)
-            sizes[1] += 1
+            html = made.add(known, item, macro(item))
         return html
 
     @jinja2.pass_context
@@ -77,9 +61,33 @@ def add_filters(env: jinja2.Environment, pretty: bool) -> None:
         for item in items:
             html = known.get(item)
             if html is None:
-                html = known[item] = macro(item)
-                sizes[1] += 1
+                html = made.add(known, item, macro(item))
             parts.append(html)
         return Markup("".join(parts))
 
     env.filters.update(url=url, cached=cached, cached_each=cached_each)
+
+
+class _Tables:
+    """Memo tables by key, all let go at once when they hold MAX_REMEMBERED entries together."""
+
+    def __init__(self) -> None:
+        self.tables: dict[Any, dict] = {}
+        self.size = 0
+
+    def table(self, key: Any) -> dict:
+        """The table of a key (a new, empty one the first time)."""
+        known = self.tables.get(key)
+        if known is None:
+            known = self.tables[key] = {}
+        return known
+
+    def add(self, table: dict, item: Any, value: Any) -> Any:
+        """Remember `value` for `item` in one of the tables, unless they are full: then all are let go. Returns it."""
+        if self.size >= MAX_REMEMBERED:
+            self.tables.clear()
+            self.size = 0
+        else:
+            table[item] = value
+            self.size += 1
+        return value

@@ -6,6 +6,7 @@ import jinja2
 import pytest
 
 from conftest import FIXTURES, build_quietly, soup
+from generator import filters
 from generator.config import SiteConfig
 from generator.render import make_environment
 from generator.views import Link
@@ -68,3 +69,12 @@ def test_cached_header_and_footer_fit_each_page(built, path, current, up):
     assert marked == ([current] if current else [])
     assert page.select_one("header.site-header a.site-title")["href"] == f"{up}index.html"
     assert [a["href"] for a in page.select("footer.site-footer a")] == [f"{up}data/facts.csv", f"{up}feed.xml"]
+
+
+def test_memo_tables_let_everything_go_when_full_and_still_give_each_value(monkeypatch):
+    monkeypatch.setattr(filters, "MAX_REMEMBERED", 3)
+    tables = filters._Tables()
+    given = [tables.add(tables.table(key), item, f"{key}{item}") for key, item in
+             (("a", 1), ("a", 2), ("b", 1), ("b", 2), ("a", 3))]
+    assert given == ["a1", "a2", "b1", "b2", "a3"]
+    assert tables.size == 1 and tables.tables == {"a": {3: "a3"}}   # the fourth found them full: all let go
