@@ -12,14 +12,17 @@ import jinja2
 
 from .config import SiteConfig, load_config
 from .errors import BuildFailed, ContentError, Problems, UsageError
+from .edits import Change, Edit, change_of, find_edit, resolve_edit, touched_pages
 from .exports import SubjectRows, export_files
+from .inputs import UNDIGESTED
 from .markdown import make_markdown
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
+from .pages import PageKey, PagePlanner
 from .parallel import frozen_heap
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
-from .resolve import resolve_graph
+from .resolve import Resolution, resolve_site
 from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
 from .urls import entity_path
@@ -41,7 +44,8 @@ class BuildOptions:
     config: Path
     config_required: bool = False   # True when --config named the file
     write: bool = True              # False for `check`
-    derived: bool = True            # False keeps the last data exports and search index (`serve` refreshes them when idle)
+    derived: bool = True            # False keeps the last data exports and search index, and trusts the output to hold
+                                    # what the last build wrote (`serve` refreshes and checks them when idle)
     cache: Path | None = None       # folder of the persistent build cache; None builds without one
     workers: int = 1                # processes that parse and render when there is much to do
     keep: bool = False              # keep every page's context, for the next build in this process (`serve`)
@@ -87,6 +91,8 @@ class Memo:
     written: Mapping[str, bytes]                   # output file -> the bytes written to it
     env: jinja2.Environment | None = None          # the templates, compiled, while they are unchanged
     derived: Derived | None = None                 # the last data exports and search index
+    resolution: Resolution | None = None           # the last graph and the names that resolved it
+    planner: PagePlanner | None = None             # the last graph's page planner, with its lookups
 
     def forget(self, rels: set[str], theme_changed: bool = False) -> Memo:
         """The same memo without these content files (and pages, if a template changed), to be read afresh."""
@@ -130,19 +136,23 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
             return _nothing_to_do(last, started, config)
         memo = _usable(memo, config)
-        content = _read_and_parse(options, config, memo, cache, problems, progress)
+        content = _read_and_parse(options, config, memo, cache, last, problems, progress)
         gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
         progress.stage("resolve")
-        graph, found = resolve_graph(content.parsed)
+        resolution, change, found = _resolve(content, memo)
         problems.extend(found)
+        graph = resolution.graph
         if problems.errors:
             raise BuildFailed(problems.errors, _sorted(problems.warnings))
         stager = Stager(options.output) if options.write and not options.keep else None
         outputs = output_stamps(options.output) if cache is not None and last is not None and not options.keep else None
         try:
+            planner = memo.planner.after_edit(graph, change) if change and memo.planner else PagePlanner(graph)
+            touched = touched_pages(graph, planner.look, change) if change and (not cache or cache.same_theme(last)) else None
             files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
-                                                                 problems, progress, stager)
-            report = write_site(files, options.output, memo.written, stager) if options.write else None
+                                                                 problems, progress, stager, planner, touched)
+            report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived) \
+                if options.write else None
         except BaseException:
             if stager is not None:
                 stager.discard()
@@ -151,7 +161,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
         if cache is not None:
             cache.save(options.output, content.cached,
-                       {path: page.inputs for path, page in pages.items() if page.inputs is not None},
+                       {path: page.inputs or UNDIGESTED for path, page in pages.items()},
                        None if previous and derived.search is previous.search else derived.search,
                        None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                        stamps_after(outputs, options.output, report) if outputs is not None and report else None)
@@ -160,7 +170,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
             read=content.read, parsed=content.parsed_files,
             rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page and page.data is not KEEP),
             memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
-                      files if options.write else {}, memo.env, derived),
+                      files if options.write else {}, memo.env, derived, resolution, planner),
             config=config)
 
 
@@ -174,10 +184,11 @@ class _Content:
     stamps: Mapping[str, tuple[Stamp, Source]]    # for the memo of `serve`; empty for other builds
     parses: Mapping[Source, ParsedFile]           # likewise
     cached: CachedParses | None                   # what the persistent cache keeps, if there is one
+    edit: Edit | None                             # the change since the last build, if it kept every name
 
 
 def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache: BuildCache | None,
-                    problems: Problems, progress: NoProgress) -> _Content:
+                    last: Snapshot | None, problems: Problems, progress: NoProgress) -> _Content:
     """Read the content and parse what is not known already (from the memo or the cache).
 
     Only `serve` keeps the sources, texts included, for its next build; other builds let the texts go here.
@@ -185,25 +196,30 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     progress.stage("read")
     sources, found, stamps = read_sources(options.content, memo.sources)
     problems.extend(found)
-    known, cached = cache.parsed(sources, config.allow_html) if cache else (memo.parsed, None)
+    known, cached, before = cache.parsed(sources, config.allow_html, last) if cache else (memo.parsed, None, None)
     parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
     problems.extend(found)
+    if before is None and memo.parsed:
+        before = {source.rel: result for source, result in memo.parsed.items()}
+    edit = find_edit(before, {source.rel: result for source, result in parses.items()}) if before else None
     read = sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source)
     fresh = sum(1 for source in parses if source not in known)
     cached = cached.add(parses, config.allow_html) if cached else None
     if options.keep:
-        return _Content(parsed, read, fresh, stamps, parses, cached)
-    return _Content(parsed, read, fresh, {}, {}, cached)
+        return _Content(parsed, read, fresh, stamps, parses, cached, edit)
+    return _Content(parsed, read, fresh, {}, {}, cached, edit)
 
 
 def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,
                        last: Snapshot | None, outputs: Mapping | None, memo: Memo, problems: Problems, progress: NoProgress,
-                       stager: Stager | None) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
+                       stager: Stager | None, planner: PagePlanner, touched: set[PageKey] | None,
+                       ) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
     """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous."""
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
         files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
-                                   progress, track=options.keep, sink=stager.stage if stager else None)
+                                   progress, track=options.keep, sink=stager.stage if stager else None,
+                                   planner=planner, touched=touched)
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = previous = memo.derived
@@ -217,6 +233,20 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
         files.update(derived.search.files)
         progress.stage("write", len(files))
     return files, pages, derived, previous
+
+
+def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, Problems]:
+    """The graph of the content, and what changed since the last build if the edit kept every name.
+
+    Such an edit is resolved from the last build's resolution when `serve` kept it; else afresh.
+    """
+    if content.edit is not None and memo.resolution is not None:
+        quick = resolve_edit(memo.resolution, content.parsed, content.edit)
+        if quick is not None:
+            return quick
+    resolution, problems = resolve_site(content.parsed)
+    change = change_of(resolution, content.parsed, content.edit) if content.edit and not problems.errors else None
+    return resolution, change, problems
 
 
 def _sheet_keys(graph: Graph, pages: Mapping[str, Rendered]) -> dict[str, str]:

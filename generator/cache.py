@@ -117,8 +117,10 @@ class BuildCache:
         return {path: digest for path, digest in digests.items()
                 if outputs.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
 
-    def parsed(self, sources: tuple[Source, ...], allow_html: bool) -> tuple[dict[Source, ParsedFile], CachedParses]:
-        """The cached parse of every source whose text is unchanged, and what the cache will keep of the sources.
+    def parsed(self, sources: tuple[Source, ...], allow_html: bool, last: Snapshot | None = None,
+               ) -> tuple[dict[Source, ParsedFile], CachedParses, dict[str, ParsedFile | None] | None]:
+        """The cached parse of every source whose text is unchanged, what the cache will keep of the sources,
+        and (given the last build's snapshot) what the last build parsed, by content path (None where unknown).
 
         Parses are kept in `parsed` and, since it was last written, in the small `parsed-new`, so
         that a build that parsed a few files does not write them all again.
@@ -136,7 +138,18 @@ class BuildCache:
                 result = recent.get(key)
             if result is not None:
                 found[source] = result
-        return found, CachedParses(texts, {}, in_base)
+        before = None
+        if last is not None:
+            now = {source.rel: result for source, result in found.items()}
+            kinds = {source.rel: (source.path, source.kind) for source in sources}
+            before = {rel: now[rel] if texts.get(rel) == digest and rel in now else
+                      _either(base, recent, (*kinds[rel], digest, allow_html)) if rel in kinds else None
+                      for rel, digest in last.texts.items()}
+        return found, CachedParses(texts, {}, in_base), before
+
+    def same_theme(self, snapshot: Snapshot | None) -> bool:
+        """Whether the options, settings and templates are those of the snapshot's build."""
+        return snapshot is not None and snapshot.inputs[:2] == (self.setup, self.theme)
 
     def search(self) -> Any:
         """The last search index stored, or None."""
@@ -170,6 +183,12 @@ class BuildCache:
                  Snapshot((self.setup, self.theme, self.stamps), parses.texts,
                           output_stamps(output) if outputs is None else outputs, counts, warnings,
                           self.opened_at, build))
+
+
+def _either(base: Mapping, recent: Mapping, key: tuple) -> Any:
+    """The parse kept under `key` in the big file or the small one, or None."""
+    result = base.get(key)
+    return recent.get(key) if result is None else result
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from .errors import Problems
 from .model import DateValue, Entity, EntityValue, Fact, SourceRef, TextValue, Value
 from .names import NameIndex, did_you_mean, fold_name
 from .quantities import parse_quantity
-from .records import EventRecord, FactRecord, PropertySpec, RawValue
+from .records import Article, EventRecord, FactRecord, Profile, PropertySpec, RawValue
 
 _YEAR = re.compile(r"[12]\d{3}")
 _TYPE_HINTS = {"quantity": "a number such as 300000, over 500 or 1.5 billion",
@@ -19,34 +19,43 @@ _TYPE_HINTS = {"quantity": "a number such as 300000, over 500 or 1.5 billion",
 def resolve_facts(parsed, index: NameIndex, entities: dict[str, Entity],
                   properties: dict[str, PropertySpec], problems: Problems) -> tuple[Fact, ...]:
     """Every stated fact, event field and profile link as a typed, sourced Fact."""
-    resolver = _FactResolver(index, properties, problems)
+    resolver = FactResolver(index, properties, problems)
     facts: list[Fact] = []
     for article in parsed.articles:
-        source = SourceRef("article", article.slug)
-        facts += resolver.facts(article.path, article.facts, None, article.date, source)
-        for event in article.events:
-            facts += resolver.event_facts(article.path, event, article.date, source)
+        facts += resolver.of_article(article)
     for profile in parsed.profiles:
         own = index.lookup(profile.name.text)
-        if own is None or entities[own].profile is not profile:
-            continue   # its name clashed: already an error
-        source = SourceRef("profile", own)
-        facts += resolver.facts(profile.path, profile.facts, own, None, source)
-        for prop, name in profile.relations:
-            facts.append(Fact(own, prop, EntityValue(index.lookup(name.text)), "actual", None, None, "",
-                              source, profile.path, name.line))
-        if profile.event is not None:
-            facts += resolver.event_facts(profile.path, profile.event, None, source)
+        if own is not None and entities[own].profile is profile:   # else its name clashed: already an error
+            facts += resolver.of_profile(profile, own)
     return tuple(facts)
 
 
-class _FactResolver:
+class FactResolver:
     """Turns fact records into Facts against one name index and property table."""
 
     def __init__(self, index: NameIndex, properties: dict[str, PropertySpec], problems: Problems) -> None:
         self.index = index
         self.properties = properties
         self.problems = problems
+
+    def of_article(self, article: Article) -> list[Fact]:
+        """The facts an article states, its events' fields among them."""
+        source = SourceRef("article", article.slug)
+        facts = self.facts(article.path, article.facts, None, article.date, source)
+        for event in article.events:
+            facts += self.event_facts(article.path, event, article.date, source)
+        return facts
+
+    def of_profile(self, profile: Profile, own: str) -> list[Fact]:
+        """The facts a profile states about its entity `own`: its facts, links and event fields."""
+        source = SourceRef("profile", own)
+        facts = self.facts(profile.path, profile.facts, own, None, source)
+        for prop, name in profile.relations:
+            facts.append(Fact(own, prop, EntityValue(self.index.lookup(name.text)), "actual", None, None, "",
+                              source, profile.path, name.line))
+        if profile.event is not None:
+            facts += self.event_facts(profile.path, profile.event, None, source)
+        return facts
 
     def facts(self, path: str, records, own: str | None, as_of: PartialDate | None,
               source: SourceRef) -> list[Fact]:

@@ -16,6 +16,7 @@ if the bytes are unchanged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import pickle
@@ -26,6 +27,9 @@ from jinja2 import meta
 
 from .model import EntityValue, Fact, Graph
 from .pages import PageKey, PagePlanner
+
+
+UNDIGESTED = ""   # what the cache keeps for a page without inputs digest: its file is kept only while no edit touches it
 
 
 class TemplateDigests:
@@ -50,6 +54,12 @@ class TemplateDigests:
         if None in used:
             used = self.env.loader.list_templates()
         return digest((name, source, tuple(self.of(u, seen) for u in sorted(set(used)) if u not in seen)))
+
+
+@functools.lru_cache(maxsize=4)
+def template_digests(env: jinja2.Environment) -> TemplateDigests:
+    """The template digests of an environment, kept while it is in use (a changed template makes a new one)."""
+    return TemplateDigests(env)
 
 
 class PageInputs:

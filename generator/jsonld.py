@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from .config import SiteConfig
+from .lookups import Lookups
 from .model import DateValue, EntityValue, Fact, Graph, TextValue
 from .pages import Page
 from .urls import absolute, article_path, entity_path
@@ -51,17 +52,13 @@ def _encode(data: dict, known: dict[int, str]) -> str:
 class StructuredData:
     """Makes the JSON-LD of each page; one per build."""
 
-    def __init__(self, graph: Graph, config: SiteConfig) -> None:
+    def __init__(self, graph: Graph, config: SiteConfig, look: Lookups) -> None:
         self.graph = graph
         self.config = config
-        self.facts_of: dict[str, list[Fact]] = {}
-        self.stated_in: dict[str, set[str]] = {}
+        self.facts_of = look.facts_of     # entity id -> the facts about it
+        self.stated_in = look.stated_in   # article slug -> the facts it states
         self.refs: dict[str, dict] = {}   # entity id -> its short node, shared by every page that names it
         self.ref_texts: dict[int, str] = {}   # id of a short node -> its JSON, encoded once
-        for fact in graph.facts:
-            self.facts_of.setdefault(fact.subject, []).append(fact)
-            if fact.source.kind == "article":
-                self.stated_in.setdefault(fact.source.key, set()).add(fact.subject)
 
     def for_page(self, page: Page) -> dict:
         """The JSON-LD object of one HTML page."""
@@ -111,7 +108,7 @@ class StructuredData:
                 data["publisher"] = {"@type": "Organization", "name": article.source.name}
             if article.source.url:
                 data["isBasedOn"] = article.source.url
-        about = self.stated_in.get(slug, set())
+        about = {fact.subject for fact in self.stated_in.get(slug, ())}
         named = sorted(self.graph.named_in.get(slug, ()))
         if about:
             data["about"] = [self.ref(i) for i in named if i in about]

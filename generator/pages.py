@@ -5,13 +5,18 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .dates import PartialDate
+from .lookups import Lookups, make_lookups, update_lookups
 from .model import KINDS, DateValue, EntityValue, Fact, Graph, TextValue
 from .properties import BUILTIN
 from .sheets import build_rows
 from .urls import ARTICLES, HOME, TAGS, article_path, entity_path, index_path, tag_path
 from .views import KIND_LABELS, Link, ViewMaker
+
+if TYPE_CHECKING:
+    from .edits import Change
 
 LATEST = 10
 RELATED_PER_KIND = 12
@@ -40,18 +45,8 @@ class EventItem:
     sort_key: tuple
 
 
-@dataclass(frozen=True)
-class _Lookups:
-    """Maps computed once per build so that no page scans the whole graph."""
-
-    facts_of: dict[str, list[Fact]]      # entity id -> facts about it
-    stated_in: dict[str, list[Fact]]     # article slug -> facts it states
-    events_of: dict[str, list[str]]      # entity id -> events it takes part in
-    tags_of: dict[str, list[Link]]       # article slug -> its tag links
-    related: dict[str, Counter]          # entity id -> entities it shares articles or facts with
-
-
 PageKey = tuple[str, str]   # (what kind of page, which one): ("entity", id), ("article", slug), ("home", "")...
+_LIST_PATHS = {"home": HOME, "events": index_path("event"), "articles": ARTICLES, "tags": TAGS}   # and ("index", kind)
 
 
 def plan_pages(graph: Graph) -> list[Page]:
@@ -63,12 +58,19 @@ def plan_pages(graph: Graph) -> list[Page]:
 class PagePlanner:
     """Plans any one page of a graph; what every page needs is computed once, up front."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, look: Lookups | None = None, events: dict[str, EventItem] | None = None) -> None:
         self.graph = graph
         self.views = ViewMaker(graph)
-        self.look = _lookups(graph)
+        self.look = make_lookups(graph) if look is None else look
         self.events = {eid: _event_item(graph, eid, self.look.facts_of.get(eid, []))
-                       for eid, e in graph.entities.items() if e.kind == "event"}
+                       for eid, e in graph.entities.items() if e.kind == "event"} if events is None else events
+
+    def after_edit(self, graph: Graph, change: Change) -> PagePlanner:
+        """The planner of `graph`, made from this one, the planner of the graph before an edit that kept every name."""
+        look = update_lookups(self.look, graph, change)
+        subjects = change.subjects()
+        return PagePlanner(graph, look, {eid: _event_item(graph, eid, look.facts_of.get(eid, [])) if eid in subjects
+                                         else item for eid, item in self.events.items()})
 
     def keys(self) -> list[PageKey]:
         """The key of every page, in the site's stable order."""
@@ -87,7 +89,7 @@ class PagePlanner:
             return article_path(which)
         if what == "tag":
             return tag_path(which)
-        return self.plan(key).path
+        return _LIST_PATHS[what] if what in _LIST_PATHS else index_path(which)
 
     def plan(self, key: PageKey) -> Page:
         """The page of one key."""
@@ -114,20 +116,7 @@ class PagePlanner:
             Link(t.label, tag_path(t.slug), str(len(t.articles))) for t in graph.tags.values())})
 
 
-def _lookups(graph: Graph) -> _Lookups:
-    look = _Lookups({}, {}, {}, {}, _related(graph))
-    for fact in graph.facts:
-        look.facts_of.setdefault(fact.subject, []).append(fact)
-        if fact.source.kind == "article":
-            look.stated_in.setdefault(fact.source.key, []).append(fact)
-        if fact.property in ("participant", "place") and isinstance(fact.value, EntityValue):
-            look.events_of.setdefault(fact.value.entity_id, []).append(fact.subject)
-    for slug, tag_slugs in graph.tags_of.items():
-        look.tags_of[slug] = [Link(graph.tags[s].label, tag_path(s)) for s in tag_slugs]
-    return look
-
-
-def _entity(graph: Graph, views: ViewMaker, look: _Lookups, events: dict[str, EventItem], entity_id: str) -> Page:
+def _entity(graph: Graph, views: ViewMaker, look: Lookups, events: dict[str, EventItem], entity_id: str) -> Page:
     entity = graph.entities[entity_id]
     timeline = sorted({events[e] for e in look.events_of.get(entity_id, ()) if e in events}, key=_when)
     rows = build_rows(look.facts_of.get(entity_id, []), graph.properties)
@@ -154,7 +143,7 @@ def _home(graph: Graph, views: ViewMaker, events: dict[str, EventItem]) -> Page:
     })
 
 
-def _entity_index(graph: Graph, look: _Lookups, kind: str) -> Page:
+def _entity_index(graph: Graph, look: Lookups, kind: str) -> Page:
     entries = sorted((e for e in graph.entities.values() if e.kind == kind), key=lambda e: (e.name.casefold(), e.id))
     groups: dict[str, list[tuple]] = {}
     for entity in entries:
@@ -173,7 +162,7 @@ def _events_index(events: dict[str, EventItem]) -> Page:
     return Page(index_path("event"), "events.html", {"title": "Events", "years": tuple(years.items())})
 
 
-def _article(graph: Graph, views: ViewMaker, look: _Lookups, slug: str) -> Page:
+def _article(graph: Graph, views: ViewMaker, look: Lookups, slug: str) -> Page:
     article = graph.articles[slug]
     named: dict[str, list[Link]] = {}
     for entity_id in sorted(graph.named_in[slug], key=lambda i: graph.entities[i].name.casefold()):
@@ -217,20 +206,6 @@ def _event_summary(views: ViewMaker, item: EventItem, facts: list[Fact]) -> dict
 
 def _when(item: EventItem) -> tuple:
     return item.sort_key
-
-
-def _related(graph: Graph) -> dict[str, Counter]:
-    """Entity id -> other entities it shares articles or fact links with, and how often."""
-    related: dict[str, Counter] = {}
-    for ids in graph.named_in.values():
-        for a in ids:
-            counter = related.setdefault(a, Counter())
-            counter.update(b for b in ids if b != a)
-    for fact in graph.facts:
-        if isinstance(fact.value, EntityValue) and fact.value.entity_id != fact.subject:
-            related.setdefault(fact.subject, Counter())[fact.value.entity_id] += 1
-            related.setdefault(fact.value.entity_id, Counter())[fact.subject] += 1
-    return related
 
 
 def _related_links(graph: Graph, views: ViewMaker, counts: Counter) -> tuple:

@@ -94,14 +94,28 @@ def _end(child: _Child) -> None:
         os.waitpid(pid, 0)
 
 
+_frozen = {"depth": 0, "lasting": False}   # blocks of frozen_heap open; whether freeze_lasting was called
+
+
+def freeze_lasting() -> None:
+    """Leave every object alive now out of the cycle collector's work for good (`serve`'s memo lives long)."""
+    _frozen["lasting"] = True
+    gc.freeze()
+
+
 @contextlib.contextmanager
 def frozen_heap() -> Iterator[None]:
-    """Objects made so far are left out of the cycle collector's work until the block ends (if none were before)."""
-    outermost = gc.get_freeze_count() == 0
+    """Objects made so far are left out of the cycle collector's work until the block ends (if none were before).
+
+    (It keeps count itself: gc.get_freeze_count() walks every frozen object.)
+    """
+    outermost = _frozen["depth"] == 0 and not _frozen["lasting"]
+    _frozen["depth"] += 1
     gc.freeze()
     try:
         yield
     finally:
+        _frozen["depth"] -= 1
         if outermost:
             gc.unfreeze()
 

@@ -7,7 +7,6 @@ watcher reported, rebuilds, and returns an `Outcome`: what changed, and the erro
 
 from __future__ import annotations
 
-import gc
 import queue
 import time
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from typing import Iterable
 
 from .build import BuildOptions, BuildResult, Memo, build_site
 from .errors import BuildFailed, ContentError, UsageError
+from .parallel import freeze_lasting
 from .render import DEFAULT_THEME
 from .write import OutputError
 
@@ -60,7 +60,7 @@ class Previewer:
         except (UsageError, OutputError) as error:
             return self._failed((f"error: {error}",), (), started)
         self.memo, self.templates = result.memo, result.config.templates
-        gc.freeze()   # the memo lives long: spare the cycle collector from walking it again in every rebuild
+        freeze_lasting()   # the memo lives long: spare the cycle collector from walking it again in every rebuild
         self.derived_are_stale = not derived
         was_broken, self.errors = bool(self.errors), ()
         report = result.report

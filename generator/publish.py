@@ -5,6 +5,7 @@ from __future__ import annotations
 from .config import SiteConfig
 from .feeds import has_feed
 from .jsonld import StructuredData
+from .lookups import Lookups
 from .model import Graph
 from .pages import Page
 from .urls import FEED, absolute, data_path, feed_path
@@ -14,10 +15,10 @@ from .webfiles import NOT_LISTED, page_root
 class Publisher:
     """Computes the web extras of every page of one build."""
 
-    def __init__(self, graph: Graph, config: SiteConfig) -> None:
+    def __init__(self, graph: Graph, config: SiteConfig, look: Lookups) -> None:
         self.graph = graph
         self.config = config
-        self.structured = StructuredData(graph, config)
+        self.structured = StructuredData(graph, config, look)
 
     def extras(self, page: Page) -> dict:
         """Template variables: root for every page; canonical, feeds, jsonld for HTML; feed and data on sheets."""

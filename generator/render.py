@@ -13,7 +13,7 @@ from .errors import ContentError
 from .model import Graph
 from .feeds import FeedPlanner
 from .filters import add_filters
-from .inputs import PageInputs, TemplateDigests
+from .inputs import PageInputs, template_digests
 from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
@@ -53,8 +53,9 @@ class Rendered:
 
 def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                 previous: Mapping[str, Rendered] | None = None, workers: int = 1, kept: PageDigests | None = None,
-                progress: NoProgress = NO_PROGRESS, track: bool = False,
-                sink: Sink | None = None) -> tuple[dict[str, bytes | Staged], dict[str, Rendered]]:
+                progress: NoProgress = NO_PROGRESS, track: bool = False, sink: Sink | None = None,
+                planner: PagePlanner | None = None, touched: set[PageKey] | None = None,
+                ) -> tuple[dict[str, bytes | Staged], dict[str, Rendered]]:
     """Every page, feed, web file and static file as bytes by output path, and each page as rendered.
 
     A page whose template and context equal those in `previous` is taken from there, not rendered;
@@ -68,13 +69,18 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     A `sink` (the writer's `Stager.stage`) takes each page's bytes as soon as it is rendered, in
     whichever process rendered it, and gives what stands in for them (KEEP when the output holds
     those bytes already, or where it is staged).
+    `planner` is the graph's, if made already. With `touched` (edits.py), the keys of the only pages
+    whose inputs may have changed, every other page is taken from `previous` or `kept` unseen.
     """
-    planner, feeds = PagePlanner(graph), FeedPlanner(graph, config)
-    work = _Work(planner, feeds, Publisher(graph, config), env, config, previous or {}, kept,
-                 PageInputs(planner, TemplateDigests(env)) if kept is not None or previous or track else None, sink)
+    planner, feeds = planner or PagePlanner(graph), FeedPlanner(graph, config)
+    work = _Work(planner, feeds, Publisher(graph, config, planner.look), env, config, previous or {}, kept,
+                 PageInputs(planner, template_digests(env)) if kept is not None or previous or track else None, sink,
+                 touched)
     items = [*planner.keys(), *site_pages(), *feeds.keys()]
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
+    if touched is not None and previous:   # `serve` after an edit that kept every name
+        rendered, items = _untouched(work, items, touched, previous)
     progress.stage("render", len(items))
     for shard in run_shards(_render_shard, (work, items), shards, workers):
         if isinstance(shard, ContentError):
@@ -86,6 +92,18 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     files = {output_file(path): page.data for path, page in rendered.items()}
     files.update(static_files(config))
     return files, rendered
+
+
+def _untouched(work: _Work, items: list, touched: set[PageKey], previous: Mapping[str, Rendered],
+               ) -> tuple[dict[str, Rendered], list]:
+    """The pages of `previous` an edit left alone, and the items to render: the touched ones and the site pages.
+
+    (A touched key that is no item any more, the feed of an entity no longer mentioned, is dropped.)
+    """
+    pages = dict(previous)
+    for key in touched:
+        pages.pop((work.feeds if key[0] == "feed" else work.planner).path(key), None)
+    return pages, [item for item in items if isinstance(item, Page) or item in touched]
 
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
@@ -106,12 +124,17 @@ class _Work:
     kept: PageDigests | None
     inputs: PageInputs | None
     sink: Sink | None
+    touched: set[PageKey] | None   # the only pages whose inputs may have changed, if known
 
     def render_item(self, item: Page | PageKey, keep: bool) -> tuple[str, Rendered]:
         """The path and page of a key (or of a page planned already), left in the output if its inputs are unchanged."""
         if isinstance(item, Page):
             return item.path, self.render(item, keep)
         planner = self.feeds if item[0] == "feed" else self.planner
+        if self.touched is not None and item not in self.touched:
+            unchanged = self._unchanged(planner.path(item))
+            if unchanged is not None:
+                return unchanged
         inputs = self.inputs.of(item) if self.inputs is not None else None
         if inputs is not None:
             path = planner.path(item)
@@ -122,6 +145,15 @@ class _Work:
                 return path, Rendered("", None, KEEP, inputs)
         page = planner.plan(item)
         return page.path, self.render(page, keep, inputs)
+
+    def _unchanged(self, path: str) -> tuple[str, Rendered] | None:
+        """The page at `path` as the last build left it, if it is known: its inputs are unchanged."""
+        earlier = self.previous.get(path)
+        if earlier is not None:
+            return path, earlier
+        if self.kept is not None and path in self.kept:
+            return path, Rendered("", None, KEEP, self.kept[path])
+        return None
 
     def staged(self, pages: dict[str, Rendered]) -> dict[str, Rendered]:
         """The pages with their new bytes handed to the sink (if any), which says what stands in for them."""

@@ -3,24 +3,42 @@
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Mapping
 
-from .errors import Problems
+from .errors import ContentError, Problems
 from .facts import resolve_facts
-from .model import LIST_KINDS, Entity, EntityValue, Fact, Graph, Tag
+from .model import LIST_KINDS, Entity, EntityValue, Fact, Graph
 from .names import NameIndex, fold_name
 from .parse import Parsed
 from .properties import property_table
 from .records import Article, Name, Profile
 from .slugs import slugify_name
+from .tags import collect_tags
 from .urls import entity_path
 
 KIND_FOLDER = {kind: folder for folder, kind in LIST_KINDS.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A resolved graph and the names that reach its entities (edits.py resolves an edit that keeps every name with them)."""
+
+    graph: Graph
+    index: NameIndex    # every name and alias, folded -> entity id
+    named: Mapping[str, Mapping[str, None]]   # article path -> the entities its lists and events name, in order
+    warnings: tuple[ContentError, ...]        # what resolving warned of (an edit that keeps every name warns the same)
+
+
 def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
     """Resolve every name to an entity and every fact to typed values; collect all clashes."""
+    resolution, problems = resolve_site(parsed)
+    return resolution.graph, problems
+
+
+def resolve_site(parsed: Parsed) -> tuple[Resolution, Problems]:
+    """The graph of the parsed content, with the names that resolved it; collect all clashes."""
     with collector_paused():
         problems = Problems()
         registry = _Registry(problems)
@@ -34,13 +52,13 @@ def resolve_graph(parsed: Parsed) -> tuple[Graph, Problems]:
         properties = property_table(parsed)
         facts = resolve_facts(parsed, registry.index, registry.entities, properties, problems)
         articles = _unique_articles(parsed.articles, problems)
-        named_in = _named_in(articles, registry.named, facts)
-        tags, tags_of = _tags(articles, problems)
+        named_in = named_in_articles(articles, registry.named, facts)
+        tags, tags_of = collect_tags(articles, problems)
         graph = Graph(
             entities=dict(sorted(registry.entities.items())), articles=articles, facts=facts,
-            properties=properties, mentions=_mentions(articles, named_in), named_in=named_in,
+            properties=properties, mentions=mentions_of(articles, named_in), named_in=named_in,
             tags=tags, tags_of=tags_of)
-    return graph, problems
+    return Resolution(graph, registry.index, registry.named, tuple(problems.warnings)), problems
 
 
 @contextmanager
@@ -170,7 +188,7 @@ def _unique_articles(articles: tuple[Article, ...], problems: Problems) -> dict[
     return {article.slug: article for article in ordered}
 
 
-def _named_in(articles: dict[str, Article], named_by_path: dict[str, dict[str, None]],
+def named_in_articles(articles: dict[str, Article], named_by_path: dict[str, dict[str, None]],
               facts: tuple[Fact, ...]) -> dict[str, tuple[str, ...]]:
     """Article slug -> every entity it names: lists, events (as the registry found them), fact subjects and linked values."""
     named = {slug: dict(named_by_path.get(article.path, ())) for slug, article in articles.items()}
@@ -184,39 +202,10 @@ def _named_in(articles: dict[str, Article], named_by_path: dict[str, dict[str, N
     return {slug: tuple(ids) for slug, ids in named.items()}
 
 
-def _mentions(articles: dict[str, Article], named_in: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+def mentions_of(articles: dict[str, Article], named_in: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """Entity id -> slugs of the articles naming it, newest first (articles are already ordered)."""
     mentions: dict[str, list[str]] = {}
     for slug in articles:
         for entity_id in named_in[slug]:
             mentions.setdefault(entity_id, []).append(slug)
     return {entity_id: tuple(slugs) for entity_id, slugs in mentions.items()}
-
-
-def _tags(articles: dict[str, Article], problems: Problems) -> tuple[dict[str, Tag], dict[str, tuple[str, ...]]]:
-    """Tags by slug (spellings that make one slug are one tag, labelled by its commonest
-    spelling), and each article's tag slugs in its own order."""
-    spellings: dict[str, Counter] = {}
-    members: dict[str, dict[str, None]] = {}
-    tags_of: dict[str, tuple[str, ...]] = {}
-    for slug, article in articles.items():
-        own: dict[str, None] = {}
-        for tag in article.tags:
-            tag_slug = slugify_name(tag.text)
-            if not tag_slug:
-                problems.error(article.path, tag.line, f"cannot make a URL from the tag '{tag.text}'")
-                continue
-            counts = spellings.get(tag_slug)
-            if counts is None:
-                counts = spellings[tag_slug] = Counter()
-                members[tag_slug] = {}
-            counts[tag.text] += 1
-            own[tag_slug] = None
-            members[tag_slug][slug] = None
-        tags_of[slug] = tuple(own)
-    tags = {s: Tag(s, _commonest(spellings[s]), tuple(members[s])) for s in sorted(spellings)}
-    return tags, tags_of
-
-
-def _commonest(counts: Counter) -> str:
-    return min(counts, key=lambda text: (-counts[text], text))

@@ -37,14 +37,13 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
     root = content_dir.resolve()
     known = known or {}
     sources, stamps = [], {}
-    for rel in _content_files(content_dir, root, problems):
+    for rel, display in _content_files(content_dir, root, problems):
         kind = _kind_of(rel)
-        display = os.path.join(str(content_dir), *rel.split("/"))
         if kind is None:
             if rel.endswith(".md"):
                 problems.warn(display, 1, "ignored: Markdown files belong in articles/, companies/, sites/, events/ or people/")
             continue
-        stamp = _stamp(content_dir / rel)
+        stamp = _stamp(display)
         if rel in known and known[rel][0] == stamp and stamp is not None:
             source = known[rel][1]
         else:
@@ -61,30 +60,30 @@ def content_stamps(content_dir: Path) -> dict[str, Stamp] | None:
     """The stamp of every content file, without reading any; None if some file cannot be looked at."""
     problems = Problems()
     stamps = {}
-    for rel in _content_files(content_dir, content_dir.resolve(), problems):
-        stamp = _stamp(content_dir / rel)
+    for rel, path in _content_files(content_dir, content_dir.resolve(), problems):
+        stamp = _stamp(path)
         if stamp is None:
             return None
         stamps[rel] = stamp
     return None if problems.errors else stamps
 
 
-def _stamp(path: Path) -> Stamp | None:
+def _stamp(path: str) -> Stamp | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return (info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _content_files(content_dir: Path, root: Path, problems: Problems) -> list[str]:
-    """Relative paths of the files below the folder; links that lead outside it are refused."""
-    found: list[str] = []
+def _content_files(content_dir: Path, root: Path, problems: Problems) -> list[tuple[str, str]]:
+    """(relative path, path) of the files below the folder, sorted; links that lead outside it are refused."""
+    found: list[tuple[str, str]] = []
     _scan(str(content_dir), "", root, problems, found)
     return sorted(found)
 
 
-def _scan(folder: str, prefix: str, root: Path, problems: Problems, found: list[str]) -> None:
+def _scan(folder: str, prefix: str, root: Path, problems: Problems, found: list[tuple[str, str]]) -> None:
     with os.scandir(folder) as scan:
         entries = sorted(scan, key=lambda entry: entry.name)
     for entry in entries:
@@ -95,7 +94,7 @@ def _scan(folder: str, prefix: str, root: Path, problems: Problems, found: list[
         if entry.is_dir():
             _scan(entry.path, f"{prefix}{entry.name}/", root, problems, found)
         else:
-            found.append(prefix + entry.name)
+            found.append((prefix + entry.name, entry.path))
 
 
 def _inside(path: Path, root: Path, problems: Problems) -> bool:

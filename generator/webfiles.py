@@ -23,10 +23,10 @@ def site_pages() -> list[Page]:
 
 
 def plan_web_files(paths: Iterable[str], config: SiteConfig) -> list[Page]:
-    """robots.txt, and sitemap.xml listing every HTML page (of these page paths) when base_url is known."""
+    """robots.txt, and sitemap.xml listing every HTML page (of these page paths, sorted) when base_url is known."""
     planned = [Page(ROBOTS, "robots.txt", {"title": "", "sitemap": absolute(config.base_url, SITEMAP)})]
     if config.base_url:
-        urls = tuple(absolute(config.base_url, path) for path in paths
+        urls = tuple(absolute(config.base_url, path) for path in sorted(paths)
                      if path not in NOT_LISTED and output_file(path).endswith(".html"))
         planned.append(Page(SITEMAP, "sitemap.xml", {"title": "", "urls": urls}))
     return planned

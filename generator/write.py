@@ -46,25 +46,28 @@ def check_output(output: Path) -> None:
 
 
 def write_site(files: Mapping[str, bytes | Staged], output: Path, known: Mapping[str, bytes] | None = None,
-               stager: Stager | None = None) -> WriteReport:
+               stager: Stager | None = None, trust_known: bool = False) -> WriteReport:
     """Make `output` hold exactly `files`, rewriting only what changed.
 
-    `known` holds what an earlier write of this process put there: a file that is still there and
-    is to get the very same bytes object again is taken as unchanged without looking at it. A
-    file given as KEEP must be there already, and is left as it is; one given as `Staged` was
-    staged by `stager`, and is moved into place.
+    `known` holds what an earlier write of this process put there (`serve`): a file that is still
+    there and is to get the very same bytes object again is taken as unchanged without looking at
+    it. With `trust_known` (a save in `serve`), the output is taken to hold just the `known` files
+    while its marker file is there, without walking it: a file removed by hand comes back at the
+    next write without trust (`serve` makes one once the saves stop). A file given as KEEP must be
+    there already, and is left as it is; one given as `Staged` was staged by `stager`, and is
+    moved into place.
     """
     check_output(output)
     known = known or {}
     root = str(output)
-    existing, empty = _existing(root)
+    trusted = trust_known and known and (output / MARKER).is_file()
+    existing, empty = (list(known), []) if trusted else _existing(root)
     present = set(existing)
     missing = sorted(rel for rel, data in files.items() if data is KEEP and rel not in present)
     if missing:
         raise OutputError(f"'{missing[0]}' vanished from {output} during the build; build again")
-    changed = [rel for rel in sorted(files) if isinstance(files[rel], Staged) or (
-        files[rel] is not KEEP and not (rel in present and known.get(rel) is files[rel])
-        and not same_bytes(target_file(root, rel), files[rel]))]
+    changed = sorted(rel for rel, data in files.items() if isinstance(data, Staged) or (
+        data is not KEEP and not (rel in present and known.get(rel) is data) and not same_bytes(target_file(root, rel), data)))
     stale = sorted(present - files.keys())
     if changed or stale or empty:
         output.mkdir(parents=True, exist_ok=True)

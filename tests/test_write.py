@@ -239,3 +239,16 @@ def test_known_bytes_are_trusted_but_a_deleted_file_is_written_again(tmp_path):
     equal_but_new = {rel: bytes(bytearray(data)) for rel, data in files.items()}
     assert all(equal_but_new[rel] is not files[rel] for rel in files)
     assert write_site(equal_but_new, out, known=files).written == 0   # compared on disk, found equal
+
+
+def test_trusted_known_files_are_not_looked_for_until_a_write_without_trust(tmp_path):
+    out = tmp_path / "out"
+    files = dict(SITE)
+    write_site(files, out)
+    (out / "index.html").unlink()
+    changed = {**files, "static/style.css": b"body { margin: 0 }"}
+    report = write_site(changed, out, known=files, trust_known=True)
+    assert report.changed_files == ("static/style.css",)   # a save in `serve`: only what changed, without walking
+    assert not (out / "index.html").exists()
+    report = write_site(changed, out, known=changed)   # when idle: the output is walked, and repaired
+    assert report.changed_files == ("index.html",) and (out / "index.html").read_bytes() == files["index.html"]

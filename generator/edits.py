@@ -1,0 +1,172 @@
+"""Edits that keep every name: only the facts or the bodies of some articles and profiles changed.
+
+Most saves are such edits: a figure corrected, a fact added, a sentence reworded. Every other
+field of the changed files (slug, title, date, summary, source, tags, the names they list, their
+inline events, a profile's names and links) is as it was, and so is the property table. Then
+the entities, names, tags and the order of articles are the last build's, and:
+- `resolve_edit` resolves only the changed files' facts against the last build's names (serve);
+- `change_of` says what the edit changed, after a resolve from scratch (the command line);
+- `touched_pages` names the only pages whose inputs (inputs.py) can differ: the edited
+  articles, the sheets of the entities their facts are about, point to or stop pointing to, of
+  the entities their articles name when those names changed, of the participants of an edited
+  event, and the lists that count facts or show events. Every other page is as it was.
+Any other change (a file added or removed, a name, title, date or tag changed, a new property,
+properties.yaml) returns None here, and the build resolves and plans every page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from .errors import Problems
+from .facts import FactResolver
+from .lookups import Lookups
+from .model import EntityValue, Fact, Graph
+from .names import NameIndex
+from .parse import Parsed, ParsedFile
+from .properties import property_table
+from .records import Article, Body, Profile
+from .resolve import Resolution, mentions_of, named_in_articles
+
+_NO_BODY = Body("")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """The content files an edit changed, each only in its facts or body."""
+
+    files: tuple[tuple[Article | Profile, Article | Profile], ...]   # (before, after) record of each changed file
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an edit that kept every name changed in the graph."""
+
+    articles: frozenset[str]                      # slugs of the edited articles
+    profiles: frozenset[str]                      # ids of the entities whose profiles were edited
+    facts_before: tuple[Fact, ...]                # what the edited files stated before
+    facts_after: tuple[Fact, ...]                 # and what they state now
+    named_before: Mapping[str, tuple[str, ...]]   # edited article slug -> the entities it named before
+    named_after: Mapping[str, tuple[str, ...]]    # and now (fact subjects and values count as named)
+
+    def subjects(self) -> set[str]:
+        """The entities whose facts the edit changed."""
+        return {fact.subject for fact in (*self.facts_before, *self.facts_after)}
+
+
+def find_edit(before: Mapping[str, ParsedFile | None], after: Mapping[str, ParsedFile]) -> Edit | None:
+    """The edit from one build's parses to the next's (by content path), if it kept every name; else None."""
+    if before.keys() != after.keys():
+        return None
+    files = []
+    for rel, new in after.items():
+        old = before[rel]
+        if old is new or (old is not None and old.record == new.record):   # unchanged, or saved again as it was
+            continue
+        if old is None or not _names_kept(old.record, new.record):
+            return None
+        files.append((old.record, new.record))
+    return Edit(tuple(files))
+
+
+def _names_kept(old, new) -> bool:
+    """Whether two records of one file differ at most in their facts and body."""
+    return (type(old) is type(new) and isinstance(new, (Article, Profile))
+            and replace(old, facts=(), body=_NO_BODY) == replace(new, facts=(), body=_NO_BODY))
+
+
+def resolve_edit(last: Resolution, parsed: Parsed, edit: Edit) -> tuple[Resolution, Change, Problems] | None:
+    """The resolution of `parsed`, made from `last` by resolving only the edited files' facts (None if the
+    edit adds or drops a property, which retypes facts everywhere)."""
+    graph = last.graph
+    properties = property_table(parsed)
+    if list(properties.items()) != list(graph.properties.items()):
+        return None
+    problems = Problems()
+    resolver = FactResolver(last.index, graph.properties, problems)
+    entities = dict(graph.entities)
+    by_path = _facts_by_path(graph.facts)
+    edited: dict[str, list[Fact]] = {}
+    for old, new in edit.files:
+        if isinstance(new, Profile):
+            own = last.index.lookup(new.name.text)
+            if own is None or entities[own].profile != old:
+                return None   # its name clashed
+            entities[own] = replace(entities[own], profile=new)
+            edited[new.path] = resolver.of_profile(new, own)
+        else:
+            edited[new.path] = resolver.of_article(new)
+    files = (*parsed.articles, *parsed.profiles)
+    facts = tuple(fact for record in files for fact in edited.get(record.path, by_path.get(record.path, ())))
+    articles = {new.slug: new for old, new in edit.files if isinstance(new, Article)}
+    named_in = dict(graph.named_in)
+    named_in.update(named_in_articles(articles, last.named, tuple(f for path in edited for f in edited[path])))
+    all_articles = {slug: articles.get(slug, article) for slug, article in graph.articles.items()}
+    same_names = all(named_in[slug] == graph.named_in[slug] for slug in articles)
+    new_graph = replace(graph, entities=entities, articles=all_articles, facts=facts, named_in=named_in,
+                        mentions=graph.mentions if same_names else mentions_of(all_articles, named_in))
+    before = tuple(f for old, new in edit.files for f in by_path.get(new.path, ()))
+    after = tuple(f for path in edited for f in edited[path])
+    problems.warnings.extend(last.warnings)
+    change = _change(edit, last.index, before, after, graph.named_in, named_in)
+    return Resolution(new_graph, last.index, last.named, last.warnings), change, problems
+
+
+def change_of(resolution: Resolution, parsed: Parsed, edit: Edit) -> Change | None:
+    """What `edit` changed, given the resolution of the content after it (None if it adds or drops a property)."""
+    graph = resolution.graph
+    old_records = {old.path: old for old, new in edit.files}
+    before_parsed = replace(parsed, articles=tuple(old_records.get(a.path, a) for a in parsed.articles),
+                            profiles=tuple(old_records.get(p.path, p) for p in parsed.profiles))
+    if list(property_table(before_parsed).items()) != list(graph.properties.items()):
+        return None
+    resolver = FactResolver(resolution.index, graph.properties, Problems())
+    before: list[Fact] = []
+    for old, new in edit.files:
+        if isinstance(old, Profile):
+            before += resolver.of_profile(old, resolution.index.lookup(old.name.text))
+        else:
+            before += resolver.of_article(old)
+    paths = set(old_records)
+    after = tuple(fact for fact in graph.facts if fact.path in paths)
+    old_articles = {old.slug: old for old, new in edit.files if isinstance(old, Article)}
+    named_before = named_in_articles(old_articles, resolution.named, tuple(before))
+    return _change(edit, resolution.index, tuple(before), after, named_before, graph.named_in)
+
+
+def _change(edit: Edit, index: NameIndex, before: tuple[Fact, ...], after: tuple[Fact, ...],
+            named_before: Mapping[str, tuple[str, ...]], named_after: Mapping[str, tuple[str, ...]]) -> Change:
+    slugs = frozenset(new.slug for old, new in edit.files if isinstance(new, Article))
+    profiles = frozenset(index.lookup(new.name.text) for old, new in edit.files if isinstance(new, Profile))
+    return Change(slugs, profiles, before, after, {s: named_before[s] for s in slugs}, {s: named_after[s] for s in slugs})
+
+
+def _facts_by_path(facts: tuple[Fact, ...]) -> dict[str, list[Fact]]:
+    """The facts of each file, in their order (a file's facts are next to each other in the graph's)."""
+    by_path: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_path.setdefault(fact.path, []).append(fact)
+    return by_path
+
+
+def touched_pages(graph: Graph, look: Lookups, change: Change) -> set[tuple[str, str]]:
+    """The keys of the pages whose inputs the change can have changed (pages.PagePlanner's keys, feeds' keys)."""
+    facts = (*change.facts_before, *change.facts_after)
+    entities = change.subjects() | {f.value.entity_id for f in facts if isinstance(f.value, EntityValue)}
+    keys: set[tuple[str, str]] = {("article", slug) for slug in change.articles}
+    for slug in change.articles:
+        before, after = set(change.named_before[slug]), set(change.named_after[slug])
+        if before != after:   # mentions and pairings changed
+            entities |= before | after
+            keys |= {("feed", entity_id) for entity_id in before ^ after}
+    events = {e for e in change.subjects() if graph.entities[e].kind == "event"}
+    for event in events:   # their timelines show the event
+        entities |= {f.value.entity_id for f in (*look.facts_of.get(event, ()), *change.facts_before)
+                     if f.subject == event and f.property in ("participant", "place") and isinstance(f.value, EntityValue)}
+    keys |= {("entity", e) for e in entities | change.profiles}
+    kinds = {graph.entities[e].kind for e in entities}
+    keys |= {("index", kind) for kind in kinds if kind != "event"}   # their counts of facts and mentions
+    if events or len(change.facts_before) != len(change.facts_after):
+        keys |= {("events", ""), ("home", "")}
+    return keys
