@@ -4,29 +4,26 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-import jinja2
-
 from .config import SiteConfig, load_config
+from .derived import Derived, derive_files, sheet_keys
 from .errors import BuildFailed, ContentError, Problems, UsageError
 from .edits import Change, Edit, change_of, find_edit, resolve_edit, touched_pages
-from .exports import SubjectRows, export_files
 from .inputs import UNDIGESTED
 from .markdown import make_markdown
+from .memo import Memo, usable_memo
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
 from .pages import PageKey, PagePlanner
 from .parallel import frozen_heap
 from .progress import NO_PROGRESS, NoProgress
-from .render import Rendered, make_environment, render_site, theme_files, theme_stamp
+from .render import Rendered, render_site, theme_files
 from .resolve import Resolution, resolve_site
-from .search import SearchIndex, start_search
 from .sources import Source, Stamp, read_sources
-from .urls import entity_path
-from .write import KEEP, Staged, Stager, WriteReport, check_output, output_stamps, stamps_after, write_site
+from .write import KEEP, Stager, WriteReport, check_output, output_stamps, stamps_after, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
@@ -49,55 +46,6 @@ class BuildOptions:
     cache: Path | None = None       # folder of the persistent build cache; None builds without one
     workers: int = 1                # processes that parse and render when there is much to do
     keep: bool = False              # keep every page's context, for the next build in this process (`serve`)
-
-
-@dataclass(frozen=True, slots=True)
-class Derived:
-    """Files made from the whole site at once: the data exports and the search index."""
-
-    exports: Mapping[str, bytes | Staged]   # data/*.csv|json and each sheet's facts.json (or where each is staged)
-    search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
-    rows: Mapping[str, SubjectRows]   # each subject's rows of the exports, by entity id, for the next build
-
-
-def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
-                 keys: Mapping[str, str] | None = None) -> tuple[Derived, Problems]:
-    """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
-
-    Pagefind indexes in the background while the exports are made; with a `stager`, each export
-    is staged as soon as it is made. `keys` (entity id -> the digest of its sheet's inputs) lets
-    the export rows of unchanged subjects be taken from `previous`.
-    """
-    job = start_search(graph, config, previous.search if previous else None)
-    try:
-        exports, rows = export_files(graph, config, stager.stage if stager else None, keys,
-                                     previous.rows if previous else None)
-    except BaseException:
-        job.cancel()
-        raise
-    search, problems = job.result()
-    return Derived(exports, search, rows), problems
-
-
-@dataclass(frozen=True, slots=True)
-class Memo:
-    """What a build keeps in memory so that the next one redoes only what changed (`serve` uses it)."""
-
-    sources: Mapping[str, tuple[Stamp, Source]]   # content path -> the stamp and source it was read as
-    parsed: Mapping[Source, ParsedFile]            # source -> what parsing it gave
-    markdown: bool                                 # the allow_html setting the sources were parsed with
-    theme: tuple                                   # settings and template stamps the pages were rendered with
-    pages: Mapping[str, Rendered]                  # page path -> the page as rendered
-    written: Mapping[str, bytes]                   # output file -> the bytes written to it
-    env: jinja2.Environment | None = None          # the templates, compiled, while they are unchanged
-    derived: Derived | None = None                 # the last data exports and search index
-    resolution: Resolution | None = None           # the last graph and the names that resolved it
-    planner: PagePlanner | None = None             # the last graph's page planner, with its lookups
-
-    def forget(self, rels: set[str], theme_changed: bool = False) -> Memo:
-        """The same memo without these content files (and pages, if a template changed), to be read afresh."""
-        return replace(self, sources={rel: v for rel, v in self.sources.items() if rel not in rels},
-                       pages={} if theme_changed else self.pages, env=None if theme_changed else self.env)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +83,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         last = cache.last() if cache else None
         if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
             return _nothing_to_do(last, started, config)
-        memo = _usable(memo, config)
+        memo = usable_memo(memo, config)
         content = _read_and_parse(options, config, memo, cache, last, problems, progress)
         gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
         progress.stage("resolve")
@@ -227,7 +175,7 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
         if options.derived or derived is None:
             progress.stage("search and exports")
             previous = derived or (Derived({}, cache.search(), cache.export_rows()) if cache else None)
-            derived, found = derive_files(graph, config, previous, stager, _sheet_keys(graph, pages))
+            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages))
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
@@ -249,16 +197,6 @@ def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, 
     return resolution, change, problems
 
 
-def _sheet_keys(graph: Graph, pages: Mapping[str, Rendered]) -> dict[str, str]:
-    """Entity id -> the digest of its sheet's inputs, for the sheets that have one."""
-    keys = {}
-    for entity_id, entity in graph.entities.items():
-        page = pages.get(entity_path(entity.kind, entity.slug))
-        if page is not None and page.inputs is not None:
-            keys[entity_id] = page.inputs
-    return keys
-
-
 def _open_cache(options: BuildOptions, config: SiteConfig) -> BuildCache | None:
     """The persistent cache of a build from these options and settings, if it has one."""
     if options.cache is None:
@@ -273,18 +211,6 @@ def _nothing_to_do(snapshot: Snapshot, started: float, config: SiteConfig) -> Bu
     files = snapshot.counts[0]
     return BuildResult(*snapshot.counts, snapshot.warnings, WriteReport(0, files, 0), time.perf_counter() - started,
                        config=config)
-
-
-def _usable(memo: Memo | None, config: SiteConfig) -> Memo:
-    """The parts of an earlier build's memo that still hold under these settings and templates."""
-    theme = theme_stamp(config)
-    if memo is None:
-        return Memo({}, {}, config.allow_html, theme, {}, {}, make_environment(config))
-    parsed = memo.parsed if memo.markdown == config.allow_html else {}
-    if memo.theme != theme or memo.env is None:
-        return replace(memo, parsed=parsed, markdown=config.allow_html, theme=theme, pages={},
-                       env=make_environment(config))
-    return replace(memo, parsed=parsed, markdown=config.allow_html)
 
 
 def check_folders(options: BuildOptions) -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import scalar, write_corpus
+from generator.build import BuildOptions, build_site
 from generator.edits import change_of, find_edit, resolve_edit, touched_pages
 from generator.feeds import FeedPlanner
 from generator.config import load_config
@@ -27,7 +29,9 @@ from generator.parse import parse_sources
 from generator.render import make_environment
 from generator.resolve import resolve_site
 from generator.sources import read_sources
-from test_incremental import Site, _front, _join, _profile, edit_body, edit_fact, edit_mention, split_list
+from test_incremental import Site, _front, _join, _profile, edit_body, edit_fact, edit_mention, split_list, tree
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ARTICLES = 60
 EDITS = 40
@@ -138,3 +142,23 @@ def test_an_edit_that_changes_a_name_or_the_files_is_no_quick_edit(site):
     assert find_edit(before, parse_site(site)[1]) is None
     shutil.copy(site.files("articles")[0], site.content / "articles" / "copy.md")
     assert find_edit(before, parse_site(site)[1]) is None
+
+
+def test_a_fact_edit_looks_only_at_the_pages_it_touches_and_builds_what_a_clean_build_does(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    looked: list = []
+    digest = PageInputs.of
+    monkeypatch.setattr(PageInputs, "of", lambda self, key: looked.append(key) or digest(self, key))
+    cli = BuildOptions(tmp_path / "content", tmp_path / "out", tmp_path / "site.yaml", cache=tmp_path / "cache")
+    preview = replace(cli, output=tmp_path / "preview", cache=None, keep=True)
+    first, memo = build_site(cli), build_site(preview).memo
+    article = tmp_path / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("    value: 300000\n", "    value: 310000\n", 1) + "\nA line added.\n", encoding="utf-8")
+    for options, earlier in ((cli, None), (preview, memo)):
+        looked.clear()
+        result = build_site(options, earlier)
+        assert 0 < len(looked) < first.files / 10, sorted(looked)   # the article, its subjects' sheets and feeds
+        assert result.rendered < 15
+    build_site(BuildOptions(tmp_path / "content", tmp_path / "clean", tmp_path / "site.yaml"))
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean") == tree(tmp_path / "preview")
