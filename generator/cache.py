@@ -8,7 +8,8 @@ It holds, in pickles written atomically (cachestore.py):
   its text, so that only changed files are parsed again (the small file holds what was parsed
   since the big one was written).
 - `pages.pickle`: the digest of each page's inputs (inputs.py): a page whose file is as it was
-  written is not planned again while its inputs are unchanged.
+  written is not planned again while its inputs are unchanged. Pages without a digest (home,
+  indexes, the site's feed) are listed too: their files are kept while no edit touches them.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
 - `exports.pickle`: each subject's rows of the data exports, with the digest of its sheet's
   inputs: a subject whose digest is unchanged is not exported again.
