@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from .model import EntityValue, Fact, Graph
+from .model import EntityValue, Fact
 from .pages import PageKey, PagePlanner
 
 
