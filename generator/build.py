@@ -5,12 +5,11 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping
 
-from .config import SiteConfig, load_config
+from .config import SiteConfig
 from .derived import Derived, derive_files, sheet_keys
-from .errors import BuildFailed, ContentError, Problems, UsageError
+from .errors import BuildFailed, ContentError, Problems
 from .edits import Change, Edit, change_of, find_edit, resolve_edit, touched_pages
 from .inputs import UNDIGESTED
 from .markdown import make_markdown
@@ -20,69 +19,33 @@ from .parse import Parsed, ParsedFile, parse_sources
 from .pages import PageKey, PagePlanner
 from .parallel import frozen_heap
 from .progress import NO_PROGRESS, NoProgress
-from .render import Rendered, render_site, theme_files
+from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources
-from .write import KEEP, Stager, WriteReport, check_output, output_stamps, stamps_after, write_site
+from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
+from .write import KEEP, Stager, output_stamps, stamps_after, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
 pickling.register(dates, model, parse, pages, quantities, records, sources, views)   # for the cache and the workers
 
-CACHE_FOLDER = ".factsheet-cache"
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """What to build from and where to."""
-
-    content: Path
-    output: Path
-    config: Path
-    config_required: bool = False   # True when --config named the file
-    write: bool = True              # False for `check`
-    derived: bool = True            # False keeps the last data exports and search index, and trusts the output to hold
-                                    # what the last build wrote (`serve` refreshes and checks them when idle)
-    cache: Path | None = None       # folder of the persistent build cache; None builds without one
-    workers: int = 1                # processes that parse and render when there is much to do
-    keep: bool = False              # keep every page's context, for the next build in this process (`serve`)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    """What a successful build did."""
-
-    files: int
-    articles: int
-    entities: int
-    facts: int
-    warnings: tuple[ContentError, ...]
-    report: WriteReport | None
-    seconds: float
-    read: int = 0       # content files read from disk (the others were known unchanged)
-    parsed: int = 0     # content files parsed
-    rendered: int = 0   # pages rendered (the others were unchanged)
-    memo: Memo | None = None          # what the next build can reuse
-    config: SiteConfig | None = None  # the settings the site was built with
-
-
-def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProgress = NO_PROGRESS) -> BuildResult:
+def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProgress = NO_PROGRESS,
+               start: Start | None = None) -> BuildResult:
     """Build the site; raise BuildFailed with every content error, leaving output untouched.
 
     Given the memo of an earlier build of the same folders, only changed files are read and
     parsed again, and only pages whose context changed are rendered again. Without one, the
     persistent cache (if any) says whether anything changed at all, and which parses still hold.
+    `start` is what `start_build` found already, if it was called.
     """
-    started = time.perf_counter()
     with frozen_heap():   # what gc.freeze() spares the collector from walking is let go at the end
-        check_folders(options)
+        start = start or start_build(options, memo)
+        done = nothing_to_do(start, options)
+        if done is not None:
+            return done
+        config, cache, last, started = start.config, start.cache, start.last, start.started
         problems = Problems()
-        config, found = load_config(options.config, options.config_required)
-        problems.extend(found)
-        cache = _open_cache(options, config) if memo is None and options.write else None
-        last = cache.last() if cache else None
-        if last is not None and not options.keep and cache.unchanged(last, options.content, options.output):
-            return _nothing_to_do(last, started, config)
+        problems.extend(start.problems)
         memo = usable_memo(memo, config)
         content = _read_and_parse(options, config, memo, cache, last, problems, progress)
         gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
@@ -195,35 +158,6 @@ def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, 
     resolution, problems = resolve_site(content.parsed)
     change = change_of(resolution, content.parsed, content.edit) if content.edit and not problems.errors else None
     return resolution, change, problems
-
-
-def _open_cache(options: BuildOptions, config: SiteConfig) -> BuildCache | None:
-    """The persistent cache of a build from these options and settings, if it has one."""
-    if options.cache is None:
-        return None
-    setup = (str(options.content.resolve()), str(options.output.resolve()), str(options.config.resolve()),
-             options.config_required, options.derived)
-    return BuildCache.open(options.cache, setup, options.config, theme_files(config), options.content)
-
-
-def _nothing_to_do(snapshot: Snapshot, started: float, config: SiteConfig) -> BuildResult:
-    """The result of a build whose inputs and outputs are just as the last build left them."""
-    files = snapshot.counts[0]
-    return BuildResult(*snapshot.counts, snapshot.warnings, WriteReport(0, files, 0), time.perf_counter() - started,
-                       config=config)
-
-
-def check_folders(options: BuildOptions) -> None:
-    """The content folder must exist, and the output must be a folder of its own."""
-    if not options.content.is_dir():
-        raise UsageError(f"content folder '{options.content}' not found (use --content DIR)")
-    if options.config_required and not options.config.is_file():
-        raise UsageError(f"config file '{options.config}' not found")
-    content, output = options.content.resolve(), options.output.resolve()
-    if output == content or content in output.parents or output in content.parents:
-        raise UsageError(f"output '{options.output}' and content '{options.content}' must not contain each other")
-    if options.write:
-        check_output(options.output)
 
 
 def _sorted(warnings: list[ContentError]) -> tuple[ContentError, ...]:

@@ -25,14 +25,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .cachestore import code_version, file_digest, load, now, save, text_digest
 from .errors import ContentError
-from .parse import ParsedFile
 from .sources import Source, Stamp, content_stamps, read_text
 from .urls import output_file
 from .write import output_stamps
+
+if TYPE_CHECKING:
+    from .parse import ParsedFile
 
 RACY_SECONDS = 2.0
 RECENT_MAX = 200   # parses kept apart from the big file before it is written again with them

@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import CACHE_FOLDER, BuildOptions, build_site
 from .errors import BuildFailed, UsageError
 from .parallel import default_workers
 from .progress import Progress
 from .report import print_errors, print_warnings, summary
+from .startup import CACHE_FOLDER, BuildOptions, nothing_to_do, start_build
 from .write import OutputError
 
 
@@ -49,8 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from .serve import serve   # the web server's libraries load only for `serve`: a build starts sooner
             return serve(options, args.host, args.port, args.open, args.verbose, args.quiet)
-        with Progress.for_terminal(sys.stderr, args.quiet) as progress:   # erased before anything else is printed
-            result = build_site(options, progress=progress)
+        start = start_build(options)
+        result = nothing_to_do(start, options)
+        if result is None:
+            from .build import build_site   # the pipeline's code loads only when there is something to build
+            with Progress.for_terminal(sys.stderr, args.quiet) as progress:   # erased before anything else is printed
+                result = build_site(options, progress=progress, start=start)
     except UsageError as error:
         print(f"build.py: error: {error}", file=sys.stderr)
         return 2

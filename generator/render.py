@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Callable, Mapping
 
 import jinja2
@@ -20,10 +19,10 @@ from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
 from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, index_path,
                    output_file)
+from .theme import DEFAULT_THEME
 from .webfiles import plan_web_files, site_pages
 from .write import KEEP, Staged
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "templates"
 NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
        ("Events", index_path("event")), ("Articles", ARTICLES), ("Tags", TAGS))
 
@@ -182,27 +181,6 @@ def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[s
     except ContentError as error:   # a template error, sent back as a value
         return error
     return work.staged(pages)
-
-
-def theme_stamp(config: SiteConfig) -> tuple:
-    """The settings and every template file's stamp: pages rendered under another stamp must be rendered again."""
-    stamps = []
-    for path in theme_files(config):
-        try:
-            info = path.stat()
-        except OSError:   # removed while we looked (a `git checkout`): the next save rebuilds again
-            continue
-        stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
-    return (config, tuple(stamps))
-
-
-def theme_files(config: SiteConfig) -> list[Path]:
-    """Every file of the site's template folder and of the default theme."""
-    files = []
-    for folder in (config.templates, DEFAULT_THEME):
-        if folder and folder.is_dir():
-            files += sorted(p for p in folder.rglob("*") if p.is_file())
-    return files
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:

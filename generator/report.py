@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Iterable, TextIO
 
-from .build import BuildResult
+from .startup import BuildResult
 from .errors import ContentError
 
 

@@ -21,7 +21,7 @@ from tornado import netutil
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 
-from .build import BuildOptions, check_folders
+from .startup import BuildOptions, check_folders
 from .errors import UsageError
 from .preview import Outcome, Previewer, next_batch
 from .report import print_errors, print_warnings
