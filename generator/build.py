@@ -58,8 +58,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         stager = Stager(options.output) if options.write and not options.keep else None
         outputs = output_stamps(options.output) if cache is not None and last is not None and not options.keep else None
         try:
-            planner = memo.planner.after_edit(graph, change) if change and memo.planner else PagePlanner(graph)
-            touched = touched_pages(graph, planner.look, change) if change and (not cache or cache.same_theme(last)) else None
+            planner, touched = _plan(graph, change, memo, cache, last)
             files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
                                                                  problems, progress, stager, planner, touched)
             report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived) \
@@ -158,6 +157,17 @@ def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, 
     resolution, problems = resolve_site(content.parsed)
     change = change_of(resolution, content.parsed, content.edit) if content.edit and not problems.errors else None
     return resolution, change, problems
+
+
+def _plan(graph: Graph, change: Change | None, memo: Memo, cache: BuildCache | None, last: Snapshot | None,
+          ) -> tuple[PagePlanner, set[PageKey] | None]:
+    """The graph's page planner (updated from the memo's after an edit that kept every name), and the
+    pages the edit touched: None, to look at every page, after any other change, or when the cache's
+    pages were rendered with other settings or templates."""
+    if change is None:
+        return PagePlanner(graph), None
+    planner = memo.planner.after_edit(graph, change) if memo.planner else PagePlanner(graph)
+    return planner, touched_pages(graph, planner.look, change) if cache is None or cache.same_theme(last) else None
 
 
 def _sorted(warnings: list[ContentError]) -> tuple[ContentError, ...]:
