@@ -142,12 +142,13 @@ class BuildCache:
             if result is not None:
                 found[source] = result
         before = None
-        if last is not None:
-            now = {source.rel: result for source, result in found.items()}
-            kinds = {source.rel: (source.path, source.kind) for source in sources}
-            before = {rel: now[rel] if texts.get(rel) == digest and rel in now else
-                      _either(base, recent, (*kinds[rel], digest, allow_html)) if rel in kinds else None
-                      for rel, digest in last.texts.items()}
+        if last is not None:   # a file gone since has no parse here, and tells find_edit the files differ
+            before = dict.fromkeys(last.texts)
+            for source in sources:
+                digest = last.texts.get(source.rel)
+                if digest is not None:
+                    before[source.rel] = found.get(source) if digest == texts[source.rel] else \
+                        _either(base, recent, (source.path, source.kind, digest, allow_html))
         return found, CachedParses(texts, {}, in_base), before
 
     def same_theme(self, snapshot: Snapshot | None) -> bool:

@@ -99,15 +99,15 @@ def resolve_edit(last: Resolution, parsed: Parsed, edit: Edit) -> tuple[Resoluti
             edited[new.path] = resolver.of_article(new)
     files = (*parsed.articles, *parsed.profiles)
     facts = tuple(fact for record in files for fact in edited.get(record.path, by_path.get(record.path, ())))
+    before = tuple(f for old, new in edit.files for f in by_path.get(new.path, ()))
+    after = tuple(f for path in edited for f in edited[path])
     articles = {new.slug: new for old, new in edit.files if isinstance(new, Article)}
     named_in = dict(graph.named_in)
-    named_in.update(named_in_articles(articles, last.named, tuple(f for path in edited for f in edited[path])))
+    named_in.update(named_in_articles(articles, last.named, after))
     all_articles = {slug: articles.get(slug, article) for slug, article in graph.articles.items()}
     same_names = all(named_in[slug] == graph.named_in[slug] for slug in articles)
     new_graph = replace(graph, entities=entities, articles=all_articles, facts=facts, named_in=named_in,
                         mentions=graph.mentions if same_names else mentions_of(all_articles, named_in))
-    before = tuple(f for old, new in edit.files for f in by_path.get(new.path, ()))
-    after = tuple(f for path in edited for f in edited[path])
     problems.warnings.extend(last.warnings)
     change = _change(edit, last.index, before, after, graph.named_in, named_in)
     return Resolution(new_graph, last.index, last.named, last.warnings), change, problems
