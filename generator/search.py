@@ -31,12 +31,13 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .config import SiteConfig
 from .errors import Problems
 from .model import Graph
 from .searchdocs import search_documents
+from .staging import Staged
 from .urls import PAGEFIND
 
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -57,6 +58,7 @@ class SearchIndex:
 
 
 NO_INDEX = SearchIndex("", {})
+Sink = Callable[[str, bytes], bytes | Staged]   # (output file, its bytes) -> what stands in for the bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +71,30 @@ class _Part:
 
 
 class SearchJob:
-    """A search index being made in the background, one part after another; `result()` waits for it."""
+    """A search index being made in the background, one part after another; `result()` waits for it.
 
-    def __init__(self, done: tuple[SearchIndex, Problems] | None = None) -> None:
-        self._outcome = done
+    With a `sink` (the writer's `Stager.stage`), the bundle's files are handed to it in the
+    background too, once made (or found unchanged), and `files()` gives what stands in for them.
+    """
+
+    def __init__(self, sink: Sink | None = None) -> None:
+        self._outcome: tuple[SearchIndex, Problems] | None = None
+        self._sink = sink
+        self._files: Mapping[str, bytes | Staged] | None = None
+        self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._cancelled = False
 
-    def _start(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> SearchJob:
+    @classmethod
+    def finished(cls, outcome: tuple[SearchIndex, Problems], sink: Sink | None = None) -> SearchJob:
+        """A job whose index is known already (its files are still handed to the sink in the background)."""
+        job = cls(sink)
+        job._outcome = outcome
+        return job._start(None, [], {}, None) if sink is not None else job
+
+    def _start(self, binary: Path | None, parts: list[_Part], reused: dict, config: SiteConfig | None) -> SearchJob:
         self._thread = threading.Thread(target=self._run, args=(binary, parts, reused, config),
                                         name="factsheet-search", daemon=True)
         self._thread.start()
@@ -88,8 +104,15 @@ class SearchJob:
         """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds)."""
         if self._thread is not None:
             self._thread.join()
+        if self._error is not None:
+            raise self._error
         assert self._outcome is not None
         return self._outcome
+
+    def files(self) -> Mapping[str, bytes | Staged]:
+        """The bundle's files by output path: their bytes, or what the sink gave for them."""
+        index, _ = self.result()
+        return index.files if self._files is None else self._files
 
     def cancel(self) -> None:
         """Stop Pagefind if it runs (the build failed); `result()` then gives no index."""
@@ -98,15 +121,34 @@ class SearchJob:
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
 
-    def _run(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> None:
+    def stop(self) -> None:
+        """Cancel, and wait until nothing runs in the background any more."""
+        self.cancel()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self, binary: Path | None, parts: list[_Part], reused: dict, config: SiteConfig | None) -> None:
+        try:
+            if self._outcome is None:
+                self._outcome = self._make(binary, parts, reused, config)
+            if self._sink is not None:
+                self._files = {}
+                for path, data in self._outcome[0].files.items():
+                    if self._cancelled:
+                        return
+                    self._files[path] = self._sink(path, data)
+        except BaseException as error:   # raised by result(), in the build's thread
+            self._error = error
+
+    def _make(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> tuple[SearchIndex, Problems]:
         problems = Problems()
         try:
             made = {part.key: reused.get(part.key) or self._index(binary, part, config) for part in parts}
-            self._outcome = _combine(parts, made), problems
+            return _combine(parts, made), problems
         except (OSError, subprocess.SubprocessError) as error:
             if not self._cancelled:
                 problems.warn(str(binary), 1, f"search index not built: {error}")
-            self._outcome = NO_INDEX, problems
+            return NO_INDEX, problems
 
     def _index(self, binary: Path, part: _Part, config: SiteConfig) -> dict[str, bytes]:
         with tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=scratch_folder(len(part.documents))) as temp:
@@ -131,23 +173,25 @@ class SearchJob:
                     for p in sorted(bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
 
 
-def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None) -> SearchJob:
+def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,
+                 sink: Sink | None = None) -> SearchJob:
     """Start indexing the graph's search documents in the background; parts whose documents are unchanged
-    since `previous` are reused, and if none changed `previous` itself is the result."""
+    since `previous` are reused, and if none changed `previous` itself is the result. A `sink` is handed
+    every file of the result in the background (see SearchJob)."""
     binary = pagefind_binary()
     parts = split_documents(search_documents(graph, config), config, binary)
     key = _digest(part.key for part in parts) if parts else ""
     if previous is not None and previous.key == key:
-        return SearchJob((previous, Problems()))
+        return SearchJob.finished((previous, Problems()), sink)
     if binary is None:
         problems = Problems()
         problems.warn("pagefind", 1, "search index not built: the pagefind binary is missing "
                       "(pip install 'pagefind[bin]'); the site works without search")
-        return SearchJob((NO_INDEX, problems))
+        return SearchJob.finished((NO_INDEX, problems), sink)
     if not parts:
-        return SearchJob((NO_INDEX, Problems()))
+        return SearchJob.finished((NO_INDEX, Problems()), sink)
     reused = {part.key: previous.parts[part.key] for part in parts if previous and part.key in previous.parts}
-    return SearchJob()._start(binary, parts, reused, config)
+    return SearchJob(sink)._start(binary, parts, reused, config)
 
 
 def search_index(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,

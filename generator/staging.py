@@ -2,9 +2,11 @@
 
 A build that renders in worker processes hands each page to `Stager.stage` right there, so the
 page's bytes are neither sent back to the main process nor kept in memory; `write_site` then
-moves every staged file into place at once. A file whose bytes are in the output already is
-not staged at all. Nothing outside the staging folder changes until `write_site` runs, and
-`discard` leaves the output as it was when the build fails.
+moves every staged file into place at once. A file is staged at its own path below the staging
+folder, so that a folder the output lacks (every folder, in a first build) is moved in whole,
+by one rename. A file whose bytes are in the output already is not staged at all. Nothing
+outside the staging folder changes until `write_site` runs, and `discard` leaves the output as
+it was when the build fails.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ KEEP = Kept()   # in place of a file's bytes: the file in the output is known to
 class Staged:
     """In place of a file's bytes: they are written already, to this file of the staging folder."""
 
-    name: str
+    name: str   # its output path, which is also its path below the staging folder
 
 
 class Stager:
@@ -49,8 +51,7 @@ class Stager:
         self.output = output
         self.folder = output / STAGING
         self.made_output = not output.exists()   # a failed build then removes the folder it made
-        self._ready_in = 0                        # the pid that made sure the staging folder exists
-        self._count = 0
+        self._folders: set[str] = set()          # staging folders this process knows exist
         shutil.rmtree(self.folder, ignore_errors=True)   # left by a build that was killed
 
     def stage(self, rel: str, data: bytes | Iterable[bytes]) -> bytes | Staged:
@@ -59,28 +60,21 @@ class Stager:
         chunks = (data,) if isinstance(data, bytes) else list(data)
         if sum(map(len, chunks)) <= SMALL:
             data = b"".join(chunks)
-            return KEEP if same_bytes(target, data) else self._write((data,))
-        staged = self._write(chunks)
-        path = os.path.join(self.folder, staged.name)
+            return KEEP if same_bytes(target, data) else self._write(rel, (data,))
+        staged = self._write(rel, chunks)
+        path = target_file(str(self.folder), rel)
         if os.path.exists(target) and filecmp.cmp(path, target, shallow=False):
             os.remove(path)
             return KEEP
         return staged
 
-    def _write(self, chunks: Iterable[bytes]) -> Staged:
-        """The chunks written to a new file of the staging folder."""
-        pid = os.getpid()
+    def _write(self, rel: str, chunks: Iterable[bytes]) -> Staged:
+        """The chunks written to the file of the staging folder at output path `rel`."""
         try:
-            if self._ready_in != pid:
-                os.makedirs(self.folder, exist_ok=True)
-                self._ready_in = pid
-            self._count += 1
-            name = f"{pid}-{self._count}"
-            with open(os.path.join(self.folder, name), "wb") as file:
-                file.writelines(chunks)
+            write_file(target_file(str(self.folder), rel), chunks, self._folders)
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or self.folder}: {error.strerror}") from None
-        return Staged(name)
+        return Staged(rel)
 
     def discard(self) -> None:
         """Remove what was staged (the build failed): the output is left as it was."""
@@ -98,6 +92,16 @@ def target_file(root: str, rel: str) -> str:
     if rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
         raise OutputError(f"refusing to write '{rel}': it would leave the output folder")
     return os.path.join(root, *parts)
+
+
+def write_file(path: str, chunks: Iterable[bytes], folders: set[str]) -> None:
+    """Write a new file, making its folder first unless it is among `folders` (which then holds it)."""
+    folder = os.path.dirname(path)
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)   # safe when two workers make the same folder at once
+        folders.add(folder)
+    with open(path, "wb") as file:
+        file.writelines(chunks)
 
 
 def same_bytes(path: str, data: bytes) -> bool:

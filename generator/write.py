@@ -1,7 +1,8 @@
 """Stage 5, write: the only code that touches the output folder.
 
 Changed files are first staged in a hidden folder inside the output (staging.py; a build
-with workers stages its pages as they are rendered), then, once all are written, renamed into place; files that no longer belong are removed. Unchanged files are not touched, so a
+with workers stages its pages as they are rendered), then, once all are written, moved into
+place (a folder the output lacks, whole); files that no longer belong are removed. Unchanged files are not touched, so a
 second build of an unchanged site writes nothing. Names starting with '.' are never removed
 (a `.git` folder of a deploy checkout survives); `.factsheet` marks a folder as ours.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import UsageError
-from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file
+from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file, write_file
 
 __all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "output_stamps", "stamps_after",
            "write_site"]
@@ -73,7 +74,7 @@ def write_site(files: Mapping[str, bytes | Staged], output: Path, known: Mapping
         output.mkdir(parents=True, exist_ok=True)
         if not (output / MARKER).exists():
             (output / MARKER).write_bytes(MARKER_TEXT)
-        _publish(output, {Path(target_file(root, rel)): files[rel] for rel in changed})
+        _publish(output, {rel: files[rel] for rel in changed})
         for path in (output / rel for rel in stale):
             if path.is_file() or path.is_symlink():   # not if a new folder took its place
                 path.unlink()
@@ -107,58 +108,39 @@ def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: Wr
     return stamps
 
 
-def _publish(output: Path, new: dict[Path, bytes | Staged]) -> None:
+def _publish(output: Path, new: dict[str, bytes | Staged]) -> None:
     """Stage every changed file not staged yet in the hidden folder, then move them all into place."""
     staging = output / STAGING
     try:
-        staging.mkdir(exist_ok=True)
-        staged = []
-        for number, (target, data) in enumerate(new.items()):
-            if isinstance(data, Staged):
-                temp = staging / data.name
-            else:
-                temp = staging / f"w{number}"
-                temp.write_bytes(data)
-            staged.append((temp, target))
-        for folder in _folders(output, [target for _, target in staged]):
-            _make_folder(folder)
-        for temp, target in staged:
-            _move(temp, target)
+        folders: set[str] = set()
+        for rel, data in new.items():
+            if not isinstance(data, Staged):
+                write_file(target_file(str(staging), rel), (data,), folders)
+        if staging.is_dir():
+            _merge(str(staging), str(output))
     except OSError as error:
         raise OutputError(f"cannot write {error.filename or output}: {error.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _folders(output: Path, targets: list[Path]) -> list[Path]:
-    """The folders below `output` that these files go in, parents before children."""
-    folders: set[Path] = set()
-    for target in targets:
-        folder = target.parent
-        while folder != output and folder not in folders:
-            folders.add(folder)
-            folder = folder.parent
-    return sorted(folders, key=lambda folder: len(folder.parts))
-
-
-def _make_folder(folder: Path) -> None:
-    """Make a folder whose parent is in place already, replacing a file (or a link) that stands where it goes."""
-    try:
-        os.mkdir(folder)
-    except FileExistsError:
-        if os.path.isdir(folder) and not os.path.islink(folder):
-            return
-        os.unlink(folder)
-        os.mkdir(folder)
-
-
-def _move(temp: Path, target: Path) -> None:
-    """Move a staged file into place, replacing a folder that stands where it goes."""
-    try:
-        os.replace(temp, target)
-    except IsADirectoryError:
-        shutil.rmtree(target)
-        os.replace(temp, target)
+def _merge(staged: str, target: str) -> None:
+    """Move what is staged in one folder to the same place in the target folder: a folder the target
+    lacks is moved whole. A file (or link) standing where a folder goes, or a folder where a file goes, is replaced."""
+    with os.scandir(staged) as scan:
+        entries = list(scan)
+    for entry in entries:
+        path = os.path.join(target, entry.name)
+        is_folder = os.path.isdir(path) and not os.path.islink(path)
+        if entry.is_dir(follow_symlinks=False):
+            if is_folder:
+                _merge(entry.path, path)
+                continue
+            if os.path.lexists(path):
+                os.unlink(path)
+        elif is_folder:
+            shutil.rmtree(path)
+        os.replace(entry.path, path)
 
 
 def _existing(root: str) -> tuple[list[str], list[str]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import snapshot
+from generator import staging
 from generator.errors import UsageError
 from generator.write import MARKER, MARKER_TEXT, OutputError, check_output, write_site
 
@@ -193,16 +194,15 @@ def test_failed_staging_leaves_no_temporary_files_and_old_output(tmp_path, monke
     out = tmp_path / "out"
     write_site(SITE, out)
     before = snapshot(out)
-    real_write = Path.write_bytes
     writes = []
 
-    def failing_write(self, data):
-        writes.append(self)
+    def failing_open(path, mode="r", *args, **kwargs):
+        writes.append(path)
         if len(writes) == 2:     # the first changed file is staged, the second fails
-            raise OSError(28, "No space left on device", str(self))
-        return real_write(self, data)
+            raise OSError(28, "No space left on device", str(path))
+        return open(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(staging, "open", failing_open, raising=False)
     with pytest.raises(OutputError, match="No space left"):
         write_site({"companies/acme/index.html": b"new acme", "index.html": b"new"}, out)
     monkeypatch.undo()
@@ -252,3 +252,16 @@ def test_trusted_known_files_are_not_looked_for_until_a_write_without_trust(tmp_
     assert not (out / "index.html").exists()
     report = write_site(changed, out, known=changed)   # when idle: the output is walked, and repaired
     assert report.changed_files == ("index.html",) and (out / "index.html").read_bytes() == files["index.html"]
+
+
+def test_a_folder_the_output_lacks_is_moved_in_whole(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_site({"index.html": b"home", "articles/a/index.html": b"a"}, out)
+    moves = []
+    real_replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (moves.append(os.path.relpath(dst, out)), real_replace(src, dst)))
+    files = {f"articles/n{k}/index.html": b"new" for k in range(50)}
+    files.update({f"tags/t{k}/index.html": b"tag" for k in range(50)})
+    write_site({"index.html": b"home", "articles/a/index.html": b"a", **files}, out)
+    assert sorted(moves) == sorted([*(f"articles/n{k}" for k in range(50)), "tags"])
+    assert all((out / rel).read_bytes() == data for rel, data in files.items())
