@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -12,6 +11,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from .parallel import collector_paused
 
 LIBRARIES = ("markdown-it-pyrs", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
 PACKAGE = Path(__file__).resolve().parent
@@ -50,14 +51,8 @@ def text_digest(text: str) -> str:
 def load(folder: Path, name: str, version: str) -> Any:
     """The value stored under `name` by this version of the code, or None."""
     try:
-        with open(folder / f"{name}.pickle", "rb") as file:
-            enabled = gc.isenabled()
-            gc.disable()   # unpickling makes many objects at once: the cycle collector would only slow it down
-            try:
-                stored_version, value = pickle.load(file)
-            finally:
-                if enabled:
-                    gc.enable()
+        with open(folder / f"{name}.pickle", "rb") as file, collector_paused():   # many objects made at once
+            stored_version, value = pickle.load(file)
     except Exception:   # missing, truncated, or from another version whose classes differ: rebuild
         return None
     return value if stored_version == version else None

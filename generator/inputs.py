@@ -70,6 +70,7 @@ class PageInputs:
         self.look = planner.look
         self.templates = templates
         self.properties = digest(sorted(self.graph.properties.items()))
+        self._items: dict[str, str] = {}   # article slug -> the digest of its list item, worked out once
 
     def of(self, key: PageKey) -> str | None:
         """The digest of a page's inputs, its template's included, or None for a page that is always planned."""
@@ -115,9 +116,13 @@ class PageInputs:
         entity = self.graph.entities[entity_id]
         return (entity.id, entity.name, entity.kind, entity.slug)
 
-    def _item(self, slug: str) -> tuple:
-        article = self.graph.articles[slug]
-        return (slug, article.title, article.date, article.source, article.summary)
+    def _item(self, slug: str) -> str:
+        """The digest of an article as a list item (many pages list the same one)."""
+        item = self._items.get(slug)
+        if item is None:
+            article = self.graph.articles[slug]
+            item = self._items[slug] = digest((slug, article.title, article.date, article.source, article.summary))
+        return item
 
 
 def digest(value: Any) -> str:

@@ -74,7 +74,8 @@ def _result(child: _Child) -> Any:
     """What the child sent: its shard's result, or its error raised here."""
     pid, pipe = child
     try:
-        ok, value = pickle.load(pipe)
+        with collector_paused():   # unpickling makes many objects at once: the cycle collector would only slow it down
+            ok, value = pickle.load(pipe)
     except (EOFError, pickle.UnpicklingError):
         raise RuntimeError("a worker process ended without a result") from None
     finally:
@@ -118,6 +119,18 @@ def frozen_heap() -> Iterator[None]:
         _frozen["depth"] -= 1
         if outermost:
             gc.unfreeze()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector off for the block (if it was on), for work that makes many objects that live on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def shard_of(items, shard: int, shards: int):
