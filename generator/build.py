@@ -140,7 +140,7 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages))
             problems.extend(found)
         files.update(derived.exports)
-        files.update(derived.search_files)
+        files.update(derived.search.files)
         progress.stage("write", len(files))
     return files, pages, derived, previous
 

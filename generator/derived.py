@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 from .config import SiteConfig
@@ -22,7 +22,6 @@ class Derived:
     exports: Mapping[str, bytes | Staged]   # data/*.csv|json and each sheet's facts.json (or where each is staged)
     search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
     rows: Mapping[str, SubjectRows]   # each subject's rows of the exports, by entity id, for the next build
-    search_files: Mapping[str, bytes | Staged] = field(default_factory=dict)   # the index's files (or where each is staged)
 
 
 def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
@@ -30,18 +29,18 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
     """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
 
     Pagefind indexes in the background while the exports are made; with a `stager`, each export
-    is staged as soon as it is made, and the index's files in the background once it is made. `keys` (entity id -> the digest of its sheet's inputs) lets
+    is staged as soon as it is made. `keys` (entity id -> the digest of its sheet's inputs) lets
     the export rows of unchanged subjects be taken from `previous`.
     """
-    job = start_search(graph, config, previous.search if previous else None, stager.stage if stager else None)
+    job = start_search(graph, config, previous.search if previous else None)
     try:
         exports, rows = export_files(graph, config, stager.stage if stager else None, keys,
                                      previous.rows if previous else None)
     except BaseException:
-        job.stop()   # before the build discards what was staged
+        job.cancel()
         raise
     search, problems = job.result()
-    return Derived(exports, search, rows, job.files()), problems
+    return Derived(exports, search, rows), problems
 
 
 def sheet_keys(graph: Graph, pages: Mapping[str, Rendered]) -> dict[str, str]:

@@ -9,8 +9,10 @@ heading), date, outlet and author, summary, tags and the names of all it mention
 for a person also finds the stories about them. Article bodies and fact tables are not indexed:
 their words made the index big, and every name in a story is found by that name anyway.
 
-The documents come from the graph, so search can start before pages are rendered (`start_search`
-runs Pagefind in a background thread; `search_index` waits for it). They are indexed in parts of
+The documents come from the graph. `start_search` writes them, then runs Pagefind in a background
+thread while the build makes the exports; `search_index` waits for it. (Started before the pages
+are rendered, Pagefind fought the render workers for the two cores measured on, and the build
+took longer and more memory.) They are indexed in parts of
 at most about PART_SIZE documents, one run of the `pagefind[bin]` binary after another, each in a
 scratch folder (in memory, /dev/shm, when there is room): that bounds Pagefind's memory, and an
 edit re-indexes only its part. The first part's bundle is `pagefind/`, the others `pagefind/part-N/`,
@@ -31,13 +33,12 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Mapping
 
 from .config import SiteConfig
 from .errors import Problems
 from .model import Graph
 from .searchdocs import search_documents
-from .staging import Staged
 from .urls import PAGEFIND
 
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -58,7 +59,6 @@ class SearchIndex:
 
 
 NO_INDEX = SearchIndex("", {})
-Sink = Callable[[str, bytes], bytes | Staged]   # (output file, its bytes) -> what stands in for the bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,32 +71,38 @@ class _Part:
 
 
 class SearchJob:
-    """A search index being made in the background, one part after another; `result()` waits for it.
+    """A search index being made in the background; `result()` waits for it.
 
-    With a `sink` (the writer's `Stager.stage`), the bundle's files are handed to it in the
-    background too, once made (or found unchanged), and `files()` gives what stands in for them.
+    The documents of each part to index are written to a scratch folder at the start, in the
+    build's thread; the background thread only runs Pagefind on them, one part after another, and
+    `result()` reads the bundles back. So the thread needs Python's interpreter lock only to start
+    a process and to see it end: a thread that wrote or read thousands of files while the build's
+    thread makes the exports would wait for that lock at every file.
     """
 
-    def __init__(self, sink: Sink | None = None) -> None:
-        self._outcome: tuple[SearchIndex, Problems] | None = None
-        self._sink = sink
-        self._files: Mapping[str, bytes | Staged] | None = None
-        self._error: BaseException | None = None
+    def __init__(self, done: tuple[SearchIndex, Problems] | None = None) -> None:
+        self._outcome = done
+        self._parts: list[_Part] = []
+        self._made: dict[str, Mapping[str, bytes]] = {}   # part key -> its bundle's files, reused or read back
+        self._runs: list[_Run] = []
+        self._binary: Path | None = None
+        self._error: OSError | subprocess.SubprocessError | None = None
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._cancelled = False
 
-    @classmethod
-    def finished(cls, outcome: tuple[SearchIndex, Problems], sink: Sink | None = None) -> SearchJob:
-        """A job whose index is known already (its files are still handed to the sink in the background)."""
-        job = cls(sink)
-        job._outcome = outcome
-        return job._start(None, [], {}, None) if sink is not None else job
-
-    def _start(self, binary: Path | None, parts: list[_Part], reused: dict, config: SiteConfig | None) -> SearchJob:
-        self._thread = threading.Thread(target=self._run, args=(binary, parts, reused, config),
-                                        name="factsheet-search", daemon=True)
+    def _start(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> SearchJob:
+        self._binary, self._parts, self._made = binary, parts, dict(reused)
+        todo = [part for part in parts if part.key not in reused]
+        try:
+            scratch = scratch_folder(sum(len(part.documents) for part in todo))
+            for part in todo:
+                self._runs.append(_Run.prepare(part, binary, config, scratch))
+        except OSError as error:
+            self._error = error
+            return self
+        self._thread = threading.Thread(target=self._run_all, name="factsheet-search", daemon=True)
         self._thread.start()
         return self
 
@@ -104,15 +110,22 @@ class SearchJob:
         """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds)."""
         if self._thread is not None:
             self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._outcome is not None
+        if self._outcome is None:
+            problems = Problems()
+            try:
+                if self._error is not None:
+                    raise self._error
+                for run in self._runs:
+                    self._made[run.part.key] = run.bundle_files()
+                self._outcome = _combine(self._parts, self._made), problems
+            except (OSError, subprocess.SubprocessError) as error:
+                if not self._cancelled:
+                    problems.warn(str(self._binary), 1, f"search index not built: {error}")
+                self._outcome = NO_INDEX, problems
+            finally:
+                for run in self._runs:
+                    run.scratch.cleanup()
         return self._outcome
-
-    def files(self) -> Mapping[str, bytes | Staged]:
-        """The bundle's files by output path: their bytes, or what the sink gave for them."""
-        index, _ = self.result()
-        return index.files if self._files is None else self._files
 
     def cancel(self) -> None:
         """Stop Pagefind if it runs (the build failed); `result()` then gives no index."""
@@ -121,77 +134,73 @@ class SearchJob:
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
 
-    def stop(self) -> None:
-        """Cancel, and wait until nothing runs in the background any more."""
-        self.cancel()
-        if self._thread is not None:
-            self._thread.join()
-
-    def _run(self, binary: Path | None, parts: list[_Part], reused: dict, config: SiteConfig | None) -> None:
+    def _run_all(self) -> None:
         try:
-            if self._outcome is None:
-                self._outcome = self._make(binary, parts, reused, config)
-            if self._sink is not None:
-                self._files = {}
-                for path, data in self._outcome[0].files.items():
-                    if self._cancelled:
-                        return
-                    self._files[path] = self._sink(path, data)
-        except BaseException as error:   # raised by result(), in the build's thread
+            for run in self._runs:
+                self._pagefind(run.command)
+        except (OSError, subprocess.SubprocessError) as error:
             self._error = error
 
-    def _make(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> tuple[SearchIndex, Problems]:
-        problems = Problems()
+    def _pagefind(self, command: list[str]) -> None:
+        with self._lock:
+            if self._cancelled:
+                raise subprocess.SubprocessError("cancelled")
+            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.PIPE, text=True)
         try:
-            made = {part.key: reused.get(part.key) or self._index(binary, part, config) for part in parts}
-            return _combine(parts, made), problems
-        except (OSError, subprocess.SubprocessError) as error:
-            if not self._cancelled:
-                problems.warn(str(binary), 1, f"search index not built: {error}")
-            return NO_INDEX, problems
+            _, errors = self._process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise
+        if self._process.returncode != 0:
+            raise subprocess.SubprocessError(f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
 
-    def _index(self, binary: Path, part: _Part, config: SiteConfig) -> dict[str, bytes]:
-        with tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=scratch_folder(len(part.documents))) as temp:
-            site, bundle = Path(temp, "site"), Path(temp, "bundle")
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One part's documents in a scratch folder, and the Pagefind command that indexes them into a bundle there."""
+
+    part: _Part
+    scratch: tempfile.TemporaryDirectory
+    bundle: Path
+    command: list[str]
+
+    @classmethod
+    def prepare(cls, part: _Part, binary: Path, config: SiteConfig, folder: str | None) -> _Run:
+        """The part's documents written to a new scratch folder below `folder` (None: the system's)."""
+        scratch = tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=folder)
+        site, bundle = Path(scratch.name, "site"), Path(scratch.name, "bundle")
+        try:
             _write_documents(site, part.documents)
-            with self._lock:
-                if self._cancelled:
-                    raise subprocess.SubprocessError("cancelled")
-                self._process = subprocess.Popen(
-                    pagefind_command(binary, site, bundle, config), stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            try:
-                _, errors = self._process.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.communicate()
-                raise
-            if self._process.returncode != 0:
-                raise subprocess.SubprocessError(
-                    f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
-            return {part.folder + p.relative_to(bundle).as_posix(): p.read_bytes()
-                    for p in sorted(bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
+        except OSError:
+            scratch.cleanup()
+            raise
+        return cls(part, scratch, bundle, pagefind_command(binary, site, bundle, config))
+
+    def bundle_files(self) -> dict[str, bytes]:
+        """The files of the bundle Pagefind made, by output path."""
+        return {self.part.folder + p.relative_to(self.bundle).as_posix(): p.read_bytes()
+                for p in sorted(self.bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
 
 
-def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,
-                 sink: Sink | None = None) -> SearchJob:
+def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None) -> SearchJob:
     """Start indexing the graph's search documents in the background; parts whose documents are unchanged
-    since `previous` are reused, and if none changed `previous` itself is the result. A `sink` is handed
-    every file of the result in the background (see SearchJob)."""
+    since `previous` are reused, and if none changed `previous` itself is the result."""
     binary = pagefind_binary()
     parts = split_documents(search_documents(graph, config), config, binary)
     key = _digest(part.key for part in parts) if parts else ""
     if previous is not None and previous.key == key:
-        return SearchJob.finished((previous, Problems()), sink)
+        return SearchJob((previous, Problems()))
     if binary is None:
         problems = Problems()
         problems.warn("pagefind", 1, "search index not built: the pagefind binary is missing "
                       "(pip install 'pagefind[bin]'); the site works without search")
-        return SearchJob.finished((NO_INDEX, problems), sink)
+        return SearchJob((NO_INDEX, problems))
     if not parts:
-        return SearchJob.finished((NO_INDEX, Problems()), sink)
+        return SearchJob((NO_INDEX, Problems()))
     reused = {part.key: previous.parts[part.key] for part in parts if previous and part.key in previous.parts}
-    return SearchJob(sink)._start(binary, parts, reused, config)
+    return SearchJob()._start(binary, parts, reused, config)
 
 
 def search_index(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,

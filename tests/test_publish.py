@@ -10,7 +10,9 @@ import gzip
 import io
 import json
 import shutil
+import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from decimal import Decimal
@@ -475,14 +477,31 @@ def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(graph,
     assert len(set(again.parts) & set(index.parts)) == 2
 
 
-def test_a_failed_build_can_stop_the_search_it_started(graph, monkeypatch):
-    cancelled = threading.Event()
-    write = search._write_documents
-    monkeypatch.setattr(search, "_write_documents", lambda *args: cancelled.wait(10) and write(*args))
+def test_a_failed_build_can_stop_the_search_it_started(graph, monkeypatch, tmp_path):
+    slow = [sys.executable, "-c", "import time; time.sleep(30)"]   # stands in for a long Pagefind run
+    monkeypatch.setattr(search, "pagefind_command", lambda *args: slow)
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(search.tempfile, "tempdir", str(tmp_path))
+    started = time.perf_counter()
     job = search.start_search(graph, SiteConfig())
+    assert list(tmp_path.glob("factsheet-search-*"))
     job.cancel()
-    cancelled.set()
     assert job.result()[0] is search.NO_INDEX and not job.result()[1].warnings
+    assert time.perf_counter() - started < 20
+    assert not list(tmp_path.glob("factsheet-search-*"))
+
+
+def test_the_search_thread_only_waits_on_pagefind_and_scratch_folders_are_removed(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(search.tempfile, "tempdir", str(tmp_path))
+    threads = []
+    real_write = search._write_documents
+    monkeypatch.setattr(search, "_write_documents",
+                        lambda *args: (threads.append(threading.current_thread()), real_write(*args)))
+    index, problems = search.search_index(graph, SiteConfig())
+    assert index.files and not problems.warnings
+    assert threads and all(thread is threading.main_thread() for thread in threads)
+    assert not list(tmp_path.glob("factsheet-search-*"))
 
 def test_same_content_gives_identical_bytes_and_a_rebuild_writes_nothing(demo, tmp_path, run_cli):
     again = build_quietly(ROOT, tmp_path / "again")
