@@ -1,4 +1,4 @@
-"""Benchmark runner: `python bench/run.py [--sizes 1000,10000,20000] [--repeat 3] [--engines factsheet,hugo,pelican]`.
+"""Benchmark runner: `python bench/run.py [--sizes 1000,10000,20000] [--repeat 3] [--engines factsheet,hugo,pelican] [--interleave]`.
 
 For each size it generates (or reuses) a corpus, then for each engine and repetition times,
 each as a separate process: a cold build (output and caches removed), a no-op rebuild,
@@ -41,6 +41,9 @@ def make_parser() -> argparse.ArgumentParser:
                         help="removed before each cold Factsheet build, besides the output; {corpus} and {output} "
                              "are filled in; 'cmd:...' runs a shell command instead (repeatable; default: "
                              + ", ".join(DEFAULT_CLEAN) + ")")
+    parser.add_argument("--interleave", action="store_true",
+                        help="take turns: each repetition runs every engine once, so that a noisy machine "
+                             "slows all engines alike (default: all repetitions of one engine, then the next)")
     parser.add_argument("--json", type=Path, help="results file (default: bench/results-<UTC time>.json)")
     return parser
 
@@ -59,14 +62,14 @@ def corpus_for(work: Path, size: int, seed: int, engines: list[Engine]) -> Path:
     return folder
 
 
-def time_engine(engine: Engine, corpus: Path, size: int, repeat: int, cleanup: tuple[str, ...]) -> list[dict]:
-    """Cold, no-op and one-edit builds, `repeat` times; stops at the first failure."""
+def time_engine(engine: Engine, corpus: Path, size: int, reps: range, cleanup: tuple[str, ...]) -> list[dict]:
+    """Cold, no-op and one-edit builds, once for each repetition number in `reps`; stops at the first failure."""
     output = corpus.parent / f"out-{size}-{engine.name}"
     command = engine.command(corpus, output)
     log = corpus.parent / f"log-{size}-{engine.name}.txt"
     target = engine.article(corpus, _middle_slug(corpus))
     runs = []
-    for rep in range(repeat):
+    for rep in reps:
         for phase in ("cold", "noop", "edit"):
             if phase == "cold":
                 clean(engine.cache_paths(corpus, output, cleanup), corpus)
@@ -108,15 +111,22 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for size in sizes:
         corpus = corpus_for(args.work.resolve(), size, args.seed, engines)
-        for engine in engines:
-            runs += time_engine(engine, corpus, size, args.repeat, cleanup)
+        turns = [range(rep, rep + 1) for rep in range(args.repeat)] if args.interleave else [range(args.repeat)]
+        failed = set()
+        for reps in turns:
+            for engine in (e for e in engines if e.name not in failed):
+                found = time_engine(engine, corpus, size, reps, cleanup)
+                runs += found
+                if any(run["status"] != 0 for run in found):
+                    failed.add(engine.name)
     rows = summarise(runs)
     found_ratios, found_growth = ratios(rows), growth(rows)
     print(markdown(rows, found_ratios, found_growth))
     path = args.json or ROOT / f"bench/results-{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%SZ}.json"
     machine = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                "engines": {e.name: e.program for e in engines}}
-    path.write_text(json.dumps({"machine": machine, "sizes": sizes, "repeat": args.repeat, "notes": notes,
+    path.write_text(json.dumps({"machine": machine, "sizes": sizes, "repeat": args.repeat,
+                                "interleave": args.interleave, "notes": notes,
                                 "summary": rows, "ratios": found_ratios, "growth": found_growth, "runs": runs},
                                indent=1) + "\n")
     print(f"results: {path}", file=sys.stderr)

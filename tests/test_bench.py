@@ -148,3 +148,22 @@ def test_the_runner_times_three_phases_cleans_caches_and_restores_the_edited_art
     fresh = tmp_path / "fresh"
     write_corpus(fresh, 30, seed=1)
     assert tree(fresh / "content") == tree(tmp_path / "work/corpus-30-seed1/content")
+
+
+def test_interleaved_repetitions_take_turns_between_engines(tmp_path, monkeypatch):
+    import bench.run as runner
+    from bench.engines_run import Engine
+
+    engines = [Engine("factsheet", "python", "content"), Engine("hugo", "hugo", "hugo")]
+    monkeypatch.setattr(runner, "find_engines", lambda *args: (engines, []))
+    monkeypatch.setattr(runner, "corpus_for", lambda *args: tmp_path)
+    order = []
+    monkeypatch.setattr(runner, "time_engine", lambda engine, corpus, size, reps, cleanup:
+                        order.extend((engine.name, rep) for rep in reps) or [])
+    common = ["--sizes", "10", "--repeat", "2", "--json", str(tmp_path / "r.json")]
+    run_bench(common)
+    assert order == [("factsheet", 0), ("factsheet", 1), ("hugo", 0), ("hugo", 1)]
+    order.clear()
+    run_bench([*common, "--interleave"])
+    assert order == [("factsheet", 0), ("hugo", 0), ("factsheet", 1), ("hugo", 1)]
+    assert json.loads((tmp_path / "r.json").read_text())["interleave"] is True
