@@ -123,7 +123,8 @@ def frozen_heap() -> Iterator[None]:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """The cycle collector off for the block (if it was on), for work that makes many objects that live on."""
+    """The cycle collector off for the block (if it was on), for work that makes many objects that live on
+    (unpickling, resolving): each collection they trigger would scan them all again, to find no garbage."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -11,6 +9,7 @@ from .errors import ContentError, Problems
 from .facts import resolve_facts
 from .model import LIST_KINDS, Entity, EntityValue, Fact, Graph
 from .names import NameIndex, fold_name
+from .parallel import collector_paused
 from .parse import Parsed
 from .properties import property_table
 from .records import Article, Name, Profile
@@ -59,19 +58,6 @@ def resolve_site(parsed: Parsed) -> tuple[Resolution, Problems]:
             properties=properties, mentions=mentions_of(articles, named_in), named_in=named_in,
             tags=tags, tags_of=tags_of)
     return Resolution(graph, registry.index, registry.named, tuple(problems.warnings)), problems
-
-
-@contextmanager
-def collector_paused():
-    """The cycle collector paused: resolving makes many small acyclic records, and each collection
-    they trigger would scan every parsed record again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Registry:
