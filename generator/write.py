@@ -2,9 +2,10 @@
 
 Changed files are first staged in a hidden folder inside the output (staging.py; a build
 with workers stages its pages as they are rendered), then, once all are written, moved into
-place (a folder the output lacks, whole); files that no longer belong are removed. Unchanged files are not touched, so a
-second build of an unchanged site writes nothing. Names starting with '.' are never removed
-(a `.git` folder of a deploy checkout survives); `.factsheet` marks a folder as ours.
+place (a folder the output lacks, whole); files that no longer belong are removed. Unchanged
+files are not touched, so a second build of an unchanged site writes nothing. Names starting
+with '.' are never removed (a `.git` folder of a deploy checkout survives); `.factsheet` marks
+a folder as ours.
 """
 
 from __future__ import annotations
