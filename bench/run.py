@@ -67,7 +67,7 @@ def time_engine(engine: Engine, corpus: Path, size: int, reps: range, cleanup: t
     output = corpus.parent / f"out-{size}-{engine.name}"
     command = engine.command(corpus, output)
     log = corpus.parent / f"log-{size}-{engine.name}.txt"
-    target = engine.article(corpus, _middle_slug(corpus))
+    target = engine.article(corpus, middle_slug(corpus))
     runs = []
     for rep in reps:
         for phase in ("cold", "noop", "edit"):
@@ -93,7 +93,7 @@ def time_engine(engine: Engine, corpus: Path, size: int, reps: range, cleanup: t
     return runs
 
 
-def _middle_slug(corpus: Path) -> str:
+def middle_slug(corpus: Path) -> str:
     """The article that is edited: the middle one in path order (the same at every run)."""
     files = sorted((corpus / "content/articles").glob("*/*/*.md"))
     return files[len(files) // 2].stem

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.engines_run import edit  # noqa: E402
-from bench.run import _middle_slug  # noqa: E402
+from bench.run import middle_slug  # noqa: E402
 from generator.build import BuildOptions, build_site  # noqa: E402
 from generator.parallel import default_workers  # noqa: E402
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.phase == "cold":
         shutil.rmtree(output, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-    target = next((corpus / "content/articles").glob(f"*/*/{_middle_slug(corpus)}.md"))
+    target = next((corpus / "content/articles").glob(f"*/*/{middle_slug(corpus)}.md"))
     original = target.read_bytes()
     if args.phase == "edit":
         target.write_text(edit(original.decode("utf-8"), 0, True), encoding="utf-8")
