@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -47,6 +48,8 @@ PART_SIZE = 5000                      # documents per Pagefind run: its memory g
 TIMEOUT = 300
 MEMORY_FOLDER = Path("/dev/shm")
 BLOCK = 8192   # room a small file takes in the scratch folder, counted generously
+SCRATCH_PREFIX = "factsheet-search-"
+STALE_SECONDS = 24 * 3600   # a scratch folder this old was left by a build that was killed
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,7 @@ class SearchJob:
         todo = [part for part in parts if part.key not in reused]
         try:
             scratch = scratch_folder(sum(len(part.documents) for part in todo))
+            remove_stale_scratch(scratch)
             for part in todo:
                 self._runs.append(_Run.prepare(part, binary, config, scratch))
         except OSError as error:
@@ -169,7 +173,7 @@ class _Run:
     @classmethod
     def prepare(cls, part: _Part, binary: Path, config: SiteConfig, folder: str | None) -> _Run:
         """The part's documents written to a new scratch folder below `folder` (None: the system's)."""
-        scratch = tempfile.TemporaryDirectory(prefix="factsheet-search-", dir=folder)
+        scratch = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=folder)
         site, bundle = Path(scratch.name, "site"), Path(scratch.name, "bundle")
         try:
             _write_documents(site, part.documents)
@@ -265,6 +269,21 @@ def scratch_folder(documents: int) -> str | None:
     if os.access(MEMORY_FOLDER, os.W_OK) and room > 4 * BLOCK * documents + (64 << 20):
         return str(MEMORY_FOLDER)
     return None
+
+
+def remove_stale_scratch(folder: str | None) -> None:
+    """Remove the scratch folders that builds which were killed left in `folder` (None: the system's temporary
+    folder) more than STALE_SECONDS ago: in /dev/shm they would hold memory until the machine restarts."""
+    root = folder or tempfile.gettempdir()
+    limit = time.time() - STALE_SECONDS
+    try:
+        with os.scandir(root) as scan:
+            stale = [entry.path for entry in scan if entry.name.startswith(SCRATCH_PREFIX)
+                     and entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)   # another user's is not ours to remove: left as it is
 
 
 def _write_documents(site: Path, documents: Mapping[str, bytes]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import csv
@@ -539,3 +540,17 @@ def test_feeds_stay_well_formed_xml_whatever_the_titles_hold(tmp_path, run_cli):
         assert entry.find(f"{ATOM}title").text == "Acme  <b>bold</b> &  co"
         assert entry.find(f"{ATOM}summary").text == "a  b"
         assert not feedparser.parse(path.read_bytes()).bozo
+
+
+def test_scratch_folders_that_killed_builds_left_are_removed_a_day_later(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(search.tempfile, "tempdir", str(tmp_path))
+    day_ago = time.time() - search.STALE_SECONDS - 60
+    old, recent, other = tmp_path / "factsheet-search-old", tmp_path / "factsheet-search-recent", tmp_path / "mine"
+    for folder in (old, recent, other):
+        (folder / "site").mkdir(parents=True)
+    for folder in (old, other):
+        os.utime(folder, (day_ago, day_ago))
+    index, _ = search.search_index(graph, SiteConfig())
+    assert index.files
+    assert not old.exists() and recent.exists() and other.exists()
