@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import re
-
 import csv
 import dataclasses
 import gzip
 import io
 import json
+import os
+import re
 import shutil
 import sys
 import threading
