@@ -98,11 +98,6 @@ def _joined(rel: str, chunks: Iterable[bytes]) -> bytes:
     return b"".join(chunks)
 
 
-def fact_row(graph: Graph, fact: Fact, conflict: bool) -> dict:
-    """One fact as a flat record with the columns of COLUMNS."""
-    return dict(zip(COLUMNS, _Rows(graph).values(fact, conflict)))
-
-
 class _Rows:
     """Fact rows as tuples in the order of COLUMNS, with each subject and source looked up once."""
 
@@ -138,11 +133,6 @@ def entity_record(graph: Graph, config: SiteConfig, entity_id: str, facts: int) 
 def to_csv(rows: list[dict]) -> bytes:
     """UTF-8 CSV with a header row and \\n line endings; formula-like text is defused."""
     return _csv([tuple(row.get(column, "") for column in COLUMNS) for row in rows])
-
-
-def to_json(data: list | dict) -> bytes:
-    """UTF-8 JSON with one record per line inside lists: readable, diff-friendly and fast to write."""
-    return (_json(data) + "\n").encode("utf-8")
 
 
 def defuse(text: str) -> str:
@@ -209,15 +199,6 @@ def _row_json(row: tuple) -> str:
 def _json_lines(texts: list[str]) -> bytes:
     """A JSON list of already serialised items, one per line."""
     return (("[\n" + ",\n".join(texts) + "\n]" if texts else "[]") + "\n").encode("utf-8")
-
-
-def _json(data) -> str:
-    if isinstance(data, list):
-        return "[\n" + ",\n".join(_json(item) for item in data) + "\n]" if data else "[]"
-    if isinstance(data, dict) and any(isinstance(value, list) and value and isinstance(value[0], dict)
-                                      for value in data.values()):
-        return "{\n" + ",\n".join(f"{json.dumps(key)}: {_json(value)}" for key, value in data.items()) + "\n}"
-    return _ENCODER.encode(data)
 
 
 def _value(graph: Graph, value) -> tuple:
