@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="a folder with content/ and site.yaml (see corpus.py)")
     parser.add_argument("--phase", choices=("cold", "noop", "edit"), default="cold")
+    parser.add_argument("--workers", type=int, default=default_workers(), help="processes (default: one per core)")
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
     output, cache = corpus.parent / "stages-out", corpus.parent / "stages-cache"
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = StageClock()
     try:
         result = build_site(BuildOptions(corpus / "content", output, corpus / "site.yaml", config_required=True,
-                                         cache=cache, workers=default_workers()), progress=clock)
+                                         cache=cache, workers=args.workers), progress=clock)
     finally:
         target.write_bytes(original)
     clock.close()

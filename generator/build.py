@@ -23,7 +23,7 @@ from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .write import KEEP, Stager, output_stamps, stamps_after, write_site
+from .write import KEEP, Stager, intact_files, output_stamps, stamps_after, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
@@ -141,6 +141,8 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
+        if previous is not None and derived.search is previous.search and outputs is not None and last is not None:
+            files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
         progress.stage("write", len(files))
     return files, pages, derived, previous
 

@@ -80,6 +80,8 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     rendered: dict[str, Rendered] = {}
     if touched is not None and previous:   # `serve` after an edit that kept every name
         rendered, items = _untouched(work, items, touched, previous)
+    elif touched is not None and kept is not None:   # likewise, from the command line with the cache
+        rendered, items = _kept_untouched(work, items, touched)
     progress.stage("render", len(items))
     for shard in run_shards(_render_shard, (work, items), shards, workers):
         if isinstance(shard, ContentError):
@@ -103,6 +105,20 @@ def _untouched(work: _Work, items: list, touched: set[PageKey], previous: Mappin
     for key in touched:
         pages.pop((work.feeds if key[0] == "feed" else work.planner).path(key), None)
     return pages, [item for item in items if isinstance(item, Page) or item in touched]
+
+
+def _kept_untouched(work: _Work, items: list, touched: set[PageKey]) -> tuple[dict[str, Rendered], list]:
+    """The pages an edit left alone whose files the output holds as written, and the items still to render:
+    the touched ones, the site pages, and any other page the output lacks."""
+    pages, todo = {}, []
+    for item in items:
+        found = None if isinstance(item, Page) or item in touched else \
+            work.unchanged((work.feeds if item[0] == "feed" else work.planner).path(item))
+        if found is None:
+            todo.append(item)
+        else:
+            pages[found[0]] = found[1]
+    return pages, todo
 
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
@@ -131,7 +147,7 @@ class _Work:
             return item.path, self.render(item, keep)
         planner = self.feeds if item[0] == "feed" else self.planner
         if self.touched is not None and item not in self.touched:
-            unchanged = self._unchanged(planner.path(item))
+            unchanged = self.unchanged(planner.path(item))
             if unchanged is not None:
                 return unchanged
         inputs = self.inputs.of(item) if self.inputs is not None else None
@@ -145,7 +161,7 @@ class _Work:
         page = planner.plan(item)
         return page.path, self.render(page, keep, inputs)
 
-    def _unchanged(self, path: str) -> tuple[str, Rendered] | None:
+    def unchanged(self, path: str) -> tuple[str, Rendered] | None:
         """The page at `path` as the last build left it, if it is known: its inputs are unchanged."""
         earlier = self.previous.get(path)
         if earlier is not None:

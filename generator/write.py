@@ -14,12 +14,12 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .errors import UsageError
 from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file, write_file
 
-__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "output_stamps", "stamps_after",
+__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "intact_files", "output_stamps", "stamps_after",
            "write_site"]
 
 MARKER = ".factsheet"
@@ -95,6 +95,13 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
             continue
         stamps[rel] = (info.st_size, info.st_mtime_ns)
     return stamps
+
+
+def intact_files(paths: Iterable[str], now: Mapping[str, tuple[int, int]], written: Mapping[str, tuple[int, int]],
+                 ) -> dict[str, Kept]:
+    """KEEP for each of these output files whose stamp is still the one it had when the last build wrote it
+    (given the bytes that build wrote: the file holds them)."""
+    return {rel: KEEP for rel in paths if rel in now and now[rel] == written.get(rel)}
 
 
 def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: WriteReport,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports
+from generator import exports, staging, write
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,3 +128,22 @@ def test_an_edited_fact_exports_again_only_the_subjects_of_the_sheets_it_changed
     assert b"310000" in (site / "out/data/facts.csv").read_bytes()
     third = build(site)   # the snapshot's output stamps, updated for the files the edit wrote, still hold
     assert third.memo is None and third.report.written == 0
+
+
+def test_an_edit_that_keeps_the_search_index_does_not_read_its_files_back(site, monkeypatch):
+    build(site)
+    bundle = sorted(p.relative_to(site / "out").as_posix() for p in (site / "out/pagefind").rglob("*") if p.is_file())
+    assert len(bundle) > 10
+    compared = []
+    same = staging.same_bytes
+    monkeypatch.setattr(write, "same_bytes", lambda path, data: compared.append(path) or same(path, data))
+    damaged = site / "out" / bundle[0]
+    damaged.write_bytes(b"damaged")
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"   # a fact's value: no indexed word changes
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 310000\n", 1),
+                       encoding="utf-8")
+    again = build(site)
+    assert compared and not any("pagefind" in path and not path.endswith(bundle[0]) for path in compared)
+    assert 0 < again.report.written < 10 and bundle[0] in again.report.changed_files   # the damaged file is put right
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
