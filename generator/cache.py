@@ -2,8 +2,9 @@
 
 It holds, in pickles written atomically (cachestore.py):
 - `build.pickle`: the fingerprint of the last build's inputs (this code, the options, site.yaml's
-  and every template's content hash, every content file's stamp) and the stamp of every file it
-  wrote. When nothing of that changed, the next build has nothing to do.
+  and every template's content hash, every content file's stamp), the stamp of every file it
+  wrote and the mtime of their folders (a name added to a folder, or removed, changes it). When
+  nothing of that changed, the next build has nothing to do, and it sees so without listing the output.
 - `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
   its text, so that only changed files are parsed again (the small file holds what was parsed
   since the big one was written).
@@ -31,7 +32,7 @@ from .cachestore import code_version, file_digest, load, now, save, text_digest
 from .errors import ContentError
 from .sources import Source, Stamp, content_stamps, read_text
 from .urls import output_file
-from .write import output_stamps
+from .write import folder_stamps, output_stamps, outputs_intact
 
 if TYPE_CHECKING:
     from .parse import ParsedFile
@@ -47,6 +48,7 @@ class Snapshot:
     inputs: tuple                              # fingerprint of the code, options, settings, templates and content
     texts: Mapping[str, str]                   # content path -> text_digest() of the text the build read
     outputs: Mapping[str, tuple[int, int]]     # output path -> (size, mtime in ns) as written
+    folders: Mapping[str, int]                 # output path of each folder of those files -> its mtime in ns, after
     counts: tuple[int, int, int, int]          # files, articles, entities, facts
     warnings: tuple[ContentError, ...]         # the warnings the build gave
     written_at: float                          # time.time() when the content's stamps were taken
@@ -98,7 +100,8 @@ class BuildCache:
         their new stamps are remembered, so that the next build need not read them again.
         """
         if (self.stamps is None or snapshot.inputs[:2] != (self.setup, self.theme)
-                or not same_texts(content, self.stamps, snapshot) or output_stamps(output) != snapshot.outputs):
+                or not same_texts(content, self.stamps, snapshot)
+                or not outputs_intact(output, snapshot.outputs, snapshot.folders)):
             return False
         if self.stamps != snapshot.inputs[2]:
             save(self.folder, "build", self.version,
@@ -183,10 +186,10 @@ class BuildCache:
         if rows is not None:
             save(self.folder, "exports", self.version, rows)
         if self.stamps is not None:
+            outputs = output_stamps(output) if outputs is None else outputs
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.theme, self.stamps), parses.texts,
-                          output_stamps(output) if outputs is None else outputs, counts, warnings,
-                          self.opened_at, build))
+                 Snapshot((self.setup, self.theme, self.stamps), parses.texts, outputs, folder_stamps(output, outputs),
+                          counts, warnings, self.opened_at, build))
 
 
 def _either(base: Mapping, recent: Mapping, key: tuple) -> Any:

@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 from .errors import UsageError
 from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file, write_file
 
-__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "intact_files", "output_stamps", "stamps_after",
+__all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output", "folder_stamps", "intact_files", "output_stamps", "outputs_intact", "stamps_after",
            "write_site"]
 
 MARKER = ".factsheet"
@@ -95,6 +95,45 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
             continue
         stamps[rel] = (info.st_size, info.st_mtime_ns)
     return stamps
+
+
+def folder_stamps(output: Path, files: Iterable[str]) -> dict[str, int]:
+    """The mtime in ns of the output folder and of every folder that holds one of these files, by output path
+    ('' for the output folder); empty if one cannot be looked at. A name added to a folder, or removed, changes it."""
+    folders = {""}
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    root = str(output)
+    try:
+        return {folder: os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns for folder in sorted(folders)}
+    except OSError:
+        return {}
+
+
+def outputs_intact(output: Path, files: Mapping[str, tuple[int, int]], folders: Mapping[str, int]) -> bool:
+    """Whether the output holds these files, each with its (size, mtime in ns), and no other: quicker than comparing
+    `output_stamps` when `folders` (from `folder_stamps`) says that no folder of theirs gained or lost a name.
+
+    (A name added to a folder that holds no file, only folders or hidden files, is not seen; a build removes folders
+    left empty, so after one the only such folders are those of hidden files.)
+    """
+    if not folders:
+        return output_stamps(output) == files
+    root = str(output)
+    try:
+        for folder, mtime in folders.items():
+            if os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns != mtime:
+                return False
+        for rel, (size, mtime) in files.items():
+            info = os.stat(f"{root}/{rel}")
+            if info.st_mtime_ns != mtime or info.st_size != size:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def intact_files(paths: Iterable[str], now: Mapping[str, tuple[int, int]], written: Mapping[str, tuple[int, int]],

@@ -147,3 +147,33 @@ def test_an_edit_that_keeps_the_search_index_does_not_read_its_files_back(site, 
     assert 0 < again.report.written < 10 and bundle[0] in again.report.changed_files   # the damaged file is put right
     build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
     assert files(site / "out") == files(site / "clean")
+
+
+def test_a_file_added_to_the_output_by_hand_is_seen_and_removed(site):
+    build(site)
+    expected = files(site / "out")
+    article = next(p for p in (site / "out/articles").iterdir() if p.is_dir())
+    (article / "stray.html").write_text("not ours")                 # beside a page
+    (site / "out/new-folder/deeper").mkdir(parents=True)
+    (site / "out/new-folder/deeper/stray.html").write_text("nor this")   # in folders of its own
+    again = build(site)
+    assert again.memo is not None and again.report.removed == 2
+    assert files(site / "out") == expected and not (site / "out/new-folder").exists()
+    assert build(site).memo is None   # and then there is nothing to do
+
+
+def test_the_output_is_checked_by_its_folders_and_files_without_a_walk(site, monkeypatch):
+    build(site)
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or scandir(path))
+    assert build(site).memo is None   # nothing to do,
+    assert listed and not any(path.startswith(str(site / "out")) for path in listed)   # seen without listing the output
+    monkeypatch.undo()
+    page = site / "out/index.html"
+    data = page.read_bytes()
+    stamp = page.stat()
+    page.write_bytes(data.replace(b"<", b">", 1))   # same size, same folder
+    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1))
+    repaired = build(site)
+    assert repaired.memo is not None and page.read_bytes() == data
