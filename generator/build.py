@@ -23,7 +23,7 @@ from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .write import KEEP, Stager, intact_files, output_stamps, stamps_after, write_site
+from .write import KEEP, Stager, intact_files, stamps_after, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
@@ -56,7 +56,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         if problems.errors:
             raise BuildFailed(problems.errors, _sorted(problems.warnings))
         stager = Stager(options.output) if options.write and not options.keep else None
-        outputs = output_stamps(options.output) if cache is not None and last is not None and not options.keep else None
+        outputs = cache.outputs(last, options.output) if cache is not None and last is not None and not options.keep else None
         try:
             planner, touched = _plan(graph, change, memo, cache, last)
             files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import exports, staging, write
+from generator import cache, exports, staging, write
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,3 +177,20 @@ def test_the_output_is_checked_by_its_folders_and_files_without_a_walk(site, mon
     os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1))
     repaired = build(site)
     assert repaired.memo is not None and page.read_bytes() == data
+
+
+def test_an_edit_takes_the_output_as_the_last_build_left_it_when_its_stamps_say_so(site, monkeypatch):
+    build(site)
+    walks = []
+    walk = cache.output_stamps
+    monkeypatch.setattr(cache, "output_stamps", lambda output: walks.append(output) or walk(output))
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("    value: 300000\n", "    value: 310000\n", 1), encoding="utf-8")
+    assert build(site).report.written > 0 and walks == []
+    (site / "out/index.html").unlink()
+    article.write_text(text, encoding="utf-8")
+    again = build(site)
+    assert walks and "index.html" in again.report.changed_files   # a damaged output is listed, and put right
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
