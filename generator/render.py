@@ -76,12 +76,12 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
                  PageInputs(planner, template_digests(env)) if kept is not None or previous or track else None, sink,
                  touched)
     items = [*planner.keys(), *site_pages(), *feeds.keys()]
-    shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     rendered: dict[str, Rendered] = {}
     if touched is not None and previous:   # `serve` after an edit that kept every name
         rendered, items = _untouched(work, items, touched, previous)
     elif touched is not None and kept is not None:   # likewise, from the command line with the cache
         rendered, items = _kept_untouched(work, items, touched)
+    shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
     progress.stage("render", len(items))
     for shard in run_shards(_render_shard, (work, items), shards, workers):
         if isinstance(shard, ContentError):
