@@ -23,7 +23,8 @@ from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .write import KEEP, Stager, intact_files, stamps_after, write_site
+from .outputstamps import intact_files, stamps_after
+from .write import KEEP, Stager, write_site
 from .cache import BuildCache, CachedParses, Snapshot
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 

@@ -32,7 +32,7 @@ from .cachestore import code_version, file_digest, load, now, save, text_digest
 from .errors import ContentError
 from .sources import Source, Stamp, content_stamps, read_text
 from .urls import output_file
-from .write import folder_stamps, output_stamps, outputs_intact
+from .outputstamps import folder_stamps, output_stamps, outputs_intact
 
 if TYPE_CHECKING:
     from .parse import ParsedFile
