@@ -21,7 +21,7 @@ from .parallel import frozen_heap
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
-from .sources import Source, Stamp, read_sources
+from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
 from .outputstamps import intact_files, stamps_after
 from .write import KEEP, Stager, write_site
@@ -81,7 +81,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
             read=content.read, parsed=content.parsed_files,
             rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page and page.data is not KEEP),
             memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
-                      files if options.write else {}, memo.env, derived, resolution, planner),
+                      files if options.write else {}, memo.env, derived, resolution, planner, content.read_warnings),
             config=config)
 
 
@@ -96,6 +96,7 @@ class _Content:
     parses: Mapping[Source, ParsedFile]           # likewise
     cached: CachedParses | None                   # what the persistent cache keeps, if there is one
     edit: Edit | None                             # the change since the last build, if it kept every name
+    read_warnings: tuple = ()                     # what reading warned of (for `serve`'s next read)
 
 
 def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache: BuildCache | None,
@@ -105,8 +106,12 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     Only `serve` keeps the sources, texts included, for its next build; other builds let the texts go here.
     """
     progress.stage("read")
-    sources, found, stamps = read_sources(options.content, memo.sources)
-    problems.extend(found)
+    quick = reread_sources(options.content, memo.sources, memo.changed) \
+        if memo.changed is not None and not options.derived else None   # a save in `serve`: the watcher said what
+    sources, reading, stamps = quick or read_sources(options.content, memo.sources)
+    if quick:
+        reading.warnings.extend(memo.read_warnings)   # of files the watcher saw unchanged
+    problems.extend(reading)
     known, cached, before = cache.parsed(sources, config.allow_html, last) if cache else (memo.parsed, None, None)
     parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
     problems.extend(found)
@@ -117,7 +122,7 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     fresh = sum(1 for source in parses if source not in known)
     cached = cached.add(parses, config.allow_html) if cached else None
     if options.keep:
-        return _Content(parsed, read, fresh, stamps, parses, cached, edit)
+        return _Content(parsed, read, fresh, stamps, parses, cached, edit, tuple(reading.warnings))
     return _Content(parsed, read, fresh, {}, {}, cached, edit)
 
 

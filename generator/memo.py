@@ -31,11 +31,15 @@ class Memo:
     derived: Derived | None = None                 # the last data exports and search index
     resolution: Resolution | None = None           # the last graph and the names that resolved it
     planner: PagePlanner | None = None             # the last graph's page planner, with its lookups
+    read_warnings: tuple = ()                      # what reading the content warned of (ignored files)
+    changed: frozenset[str] | None = None          # the only content paths changed since, if a watcher knows them
 
-    def forget(self, rels: set[str], theme_changed: bool = False) -> Memo:
-        """The same memo without these content files (and pages, if a template changed), to be read afresh."""
+    def forget(self, rels: set[str], theme_changed: bool = False, changed: frozenset[str] | None = None) -> Memo:
+        """The same memo without these content files (and pages, if a template changed), to be read afresh;
+        `changed`, if known, holds every content path saved since this memo's build (`rels` among them)."""
         return replace(self, sources={rel: v for rel, v in self.sources.items() if rel not in rels},
-                       pages={} if theme_changed else self.pages, env=None if theme_changed else self.env)
+                       pages={} if theme_changed else self.pages, env=None if theme_changed else self.env,
+                       changed=changed)
 
 
 def usable_memo(memo: Memo | None, config: SiteConfig) -> Memo:

@@ -2,7 +2,9 @@
 
 A `Previewer` keeps the memo of the last good build. Each rebuild forgets the files a
 watcher reported, rebuilds, and returns an `Outcome`: what changed, and the errors to show
-(the last good pages stay in place while the content is broken).
+(the last good pages stay in place while the content is broken). A save's rebuild reads only
+the content files saved since the last good build, without listing the content folder; the
+rebuild once saves stop looks at every file, so a change the watcher missed shows then.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Previewer:
         self.memo: Memo | None = None     # the last good build's memo
         self.errors: tuple[str, ...] = ()  # the errors now shown
         self.derived_are_stale = False       # whether the last good build kept older exports and search index
+        self.saved: set[str] | None = set()  # content paths saved since the last good build (None: not all known)
 
     def rebuild(self, changed: Iterable[Path] = (), derived: bool = True) -> Outcome:
         """Build again after `changed` files were saved; never raises for bad content.
@@ -51,7 +54,7 @@ class Previewer:
         that a save shows at once; `derived_are_stale` then says to `rebuild()` when all is quiet.
         """
         started = time.perf_counter()
-        memo = self._forget([Path(p) for p in changed])
+        memo = self._forget([Path(p) for p in changed], quick=not derived)
         try:
             workers = self.options.workers if self.memo is None else 1   # no forking once the server's threads run
             result = build_site(replace(self.options, derived=derived, keep=True, workers=workers), memo)
@@ -59,7 +62,7 @@ class Previewer:
             return self._failed(tuple(str(e) for e in failed.errors), tuple(failed.warnings), started)
         except (UsageError, OutputError) as error:
             return self._failed((f"error: {error}",), (), started)
-        self.memo, self.templates = result.memo, result.config.templates
+        self.memo, self.templates, self.saved = result.memo, result.config.templates, set()
         freeze_lasting()   # the memo lives long: spare the cycle collector from walking it again in every rebuild
         self.derived_are_stale = not derived
         was_broken, self.errors = bool(self.errors), ()
@@ -76,15 +79,19 @@ class Previewer:
         self.derived_are_stale = False   # nothing to index until the content builds again
         return Outcome(errors, warnings, None, changed, time.perf_counter() - started)
 
-    def _forget(self, changed: list[Path]) -> Memo | None:
-        """The last good memo without what the changed files may have changed."""
+    def _forget(self, changed: list[Path], quick: bool = False) -> Memo | None:
+        """The last good memo without what the changed files may have changed. With `quick` (a save), the
+        build reads only the content files saved since that memo's build, when all of them are known."""
         if self.memo is None or not changed:
             return self.memo
         content = self.options.content.resolve()
         themes = [p.resolve() for p in (self.templates, DEFAULT_THEME) if p is not None]
         rels = {path.resolve().relative_to(content).as_posix() for path in changed if _below(path, content)}
         theme_changed = any(_below(path, theme) for path in changed for theme in themes)
-        return self.memo.forget(rels, theme_changed)
+        if self.saved is not None:
+            self.saved = self.saved | rels if len(rels) == len(changed) else None   # else: not content (site.yaml?)
+        known = quick and self.saved is not None and not theme_changed
+        return self.memo.forget(rels, theme_changed, frozenset(self.saved) if known else None)
 
 
 def _below(path: Path, folder: Path) -> bool:

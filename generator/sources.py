@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -54,6 +55,45 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
             if stamp is not None:
                 stamps[rel] = (stamp, source)
     return tuple(sources), problems, stamps
+
+
+def reread_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]], changed: frozenset[str],
+                   ) -> tuple[tuple[Source, ...], Problems, dict[str, tuple[Stamp, Source]]] | None:
+    """`read_sources` when only the `changed` content paths (a watcher's report) can differ from `known`, the
+    last good read: only they are looked at, and no folder is listed. None when one of them is not plainly a
+    content file, present or gone (a folder, a link, a hidden or ignored file): then every file must be looked at.
+    (A link to a saved file keeps its old text until such a full read: the watcher names the file, not the link.)
+    """
+    problems = Problems()
+    rels = set(known)
+    for rel in changed:
+        if rel not in known and (_kind_of(rel) is None or any(p.startswith(".") for p in rel.split("/"))
+                                 or rel.endswith("~")):
+            return None
+        try:
+            info = os.lstat(content_dir / rel)
+        except FileNotFoundError:
+            if rel not in known:
+                return None   # perhaps a folder that went
+            rels.discard(rel)
+            continue
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        rels.add(rel)
+    sources, stamps = [], {}
+    for rel in sorted(rels):
+        if rel in changed:
+            display = str(content_dir / rel)
+            stamp, text = _stamp(display), _read_text(content_dir / rel, display, problems)
+            if text is None:
+                continue
+            stamps[rel] = (stamp, Source(display, rel, _kind_of(rel), text))
+        else:
+            stamps[rel] = known[rel]
+        sources.append(stamps[rel][1])
+    return tuple(sources), problems, {rel: value for rel, value in stamps.items() if value[0] is not None}
 
 
 def content_stamps(content_dir: Path) -> dict[str, Stamp] | None:

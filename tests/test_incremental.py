@@ -404,7 +404,10 @@ class Builds:
         inc_before, preview_before = snapshot(self.inc_out), snapshot(self.preview.options.output)
         clean, clean_files = self.clean()
         inc = run_cli(self.site.content, self.site.config, self.inc_out, self.inc_cache)
-        outcome = self.preview.rebuild(changed)
+        quick = self.preview.rebuild(changed, derived=False)   # a save: only the files the watcher reported are read
+        quick_pages = {rel: data for rel, data in tree(self.preview.options.output).items() if rel.endswith(".html")}
+        outcome = self.preview.rebuild()   # and, once saves stop, the rebuild that looks at every file
+        assert bool(quick.errors) == (clean.status != 0), f"{context}\nquick rebuild: {quick.errors}"
         assert inc.status == clean.status, f"{context}\nclean:\n{clean.err}\nincremental:\n{inc.err}"
         assert inc.err == clean.err, f"{context}\n" + "\n".join(difflib.unified_diff(
             clean.err.splitlines(), inc.err.splitlines(), "clean", "incremental", lineterm=""))
@@ -423,6 +426,8 @@ class Builds:
         assert _counts(inc.out) == _counts(clean.out), f"{context}\n{clean.out}\n{inc.out}"
         assert len(clean_files) > 3 * ARTICLES   # pages, feeds, exports, search
         same_files(tree(self.inc_out), clean_files, "the command line's build with its cache kept", context)
+        same_files(quick_pages, {rel: data for rel, data in clean_files.items() if rel.endswith(".html")},
+                   "serve's rebuild after a save (its pages)", context)
         same_files(tree(self.preview.options.output), clean_files, "serve's incremental rebuild", context)
         return True
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import threading
@@ -194,3 +195,38 @@ def test_a_bug_in_a_rebuild_is_shown_and_does_not_end_the_preview(previewer, mon
     outcome = serve._guarded(previewer, set(), False)
     assert outcome.changed and outcome.errors == ("internal error, please report it: KeyError('a bug')",)
     assert "Traceback" in capsys.readouterr().err
+
+
+def pages(folder: Path) -> dict[str, bytes]:
+    """The HTML pages below a folder (a quick rebuild leaves the exports and the search index as they were)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
+
+
+def test_a_save_reads_only_the_files_saved_since_the_last_good_build(previewer, site, tmp_path, monkeypatch):
+    listed = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or scandir(path))
+    broken = edit(site / "content/articles/plant-deal.md", "value: 300000", "value: lots")
+    assert previewer.rebuild([broken], derived=False).errors   # the first save breaks the build
+    other = edit(site / "content/articles/plant-update.md", "title: ", "title: Updated ")
+    new = site / "content/articles/new-story.md"
+    new.write_text(other.read_text(encoding="utf-8").replace("plant-update", "new-story").replace(
+        "title: Updated ", "title: New "), encoding="utf-8")
+    edit(broken, "value: lots", "value: 310000")
+    quick = previewer.rebuild([other, new], derived=False)   # the first file's fix was saved, but not reported again
+    assert not quick.errors and quick.result.read == 3
+    assert not any(path.startswith(str(site / "content")) for path in listed)   # the content was not listed
+    monkeypatch.undo()
+    clean = Previewer(BuildOptions(site / "content", tmp_path / "clean", site / "site.yaml"))
+    assert not clean.rebuild().errors
+    assert pages(previewer.options.output) == pages(tmp_path / "clean")
+
+
+def test_a_save_the_watcher_did_not_report_shows_at_the_quiet_rebuild(previewer, site, tmp_path):
+    reported = edit(site / "content/articles/plant-update.md", "title: ", "title: Updated ")
+    unreported = edit(site / "content/articles/plant-deal.md", "value: 300000", "value: 310000")
+    assert previewer.rebuild([reported], derived=False).result.read == 1
+    assert previewer.rebuild().result.read == 1   # the quiet rebuild looks at every file
+    clean = Previewer(BuildOptions(site / "content", tmp_path / "clean", site / "site.yaml"))
+    assert not clean.rebuild().errors and unreported.exists()
+    assert pages(previewer.options.output) == pages(tmp_path / "clean")
