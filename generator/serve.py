@@ -98,8 +98,8 @@ def _rebuild_forever(previewer: Previewer, preview: Preview, changes: queue.Queu
         outcome = _guarded(previewer, batch, refresh)
         preview.errors = outcome.errors
         _report(outcome, last, verbose, batch, refresh)
-        if outcome.changed and (outcome.errors or not refresh):   # pages only change on saves
-            loop.add_callback(send_reload)
+        if outcome.changed and (outcome.errors or not refresh or outcome.result.rendered):   # pages changed: a save,
+            loop.add_callback(send_reload)                                                 # or one the watcher missed
         last = outcome
 
 

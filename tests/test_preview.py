@@ -230,3 +230,33 @@ def test_a_save_the_watcher_did_not_report_shows_at_the_quiet_rebuild(previewer,
     clean = Previewer(BuildOptions(site / "content", tmp_path / "clean", site / "site.yaml"))
     assert not clean.rebuild().errors and unreported.exists()
     assert pages(previewer.options.output) == pages(tmp_path / "clean")
+
+
+def test_a_change_the_watcher_missed_reloads_the_pages_after_the_quiet_rebuild(previewer, site, monkeypatch):
+    from generator import serve
+    monkeypatch.setattr(serve, "IDLE_SECONDS", 0.1)
+    reported = edit(site / "content/articles/plant-update.md", "title: ", "title: Updated ")
+    edit(site / "content/articles/plant-deal.md", "value: 300000", "value: 310000")   # not reported
+    changes: queue.Queue = queue.Queue()
+    changes.put({reported})
+    stop = threading.Event()
+    reloads: list = []
+
+    class Loop:
+        def add_callback(self, callback) -> None:
+            reloads.append(callback)
+
+    worker = threading.Thread(target=serve._rebuild_forever,
+                              args=(previewer, type("Preview", (), {"errors": ()})(), changes, stop, Loop(), None, None))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(reloads) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        changes.put({reported})   # wakes the rebuild loop, which then sees it must stop
+        worker.join(10)
+    assert len(reloads) == 2 and not worker.is_alive()   # the save, then the quiet rebuild that found the other file
+    clean = Previewer(BuildOptions(site / "content", site.parent / "clean", site / "site.yaml"))
+    assert not clean.rebuild().errors and pages(previewer.options.output) == pages(site.parent / "clean")
