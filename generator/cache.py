@@ -48,7 +48,7 @@ class Snapshot:
     inputs: tuple                              # fingerprint of the code, options, settings, templates and content
     texts: Mapping[str, str]                   # content path -> text_digest() of the text the build read
     outputs: Mapping[str, tuple[int, int]]     # output path -> (size, mtime in ns) as written
-    folders: Mapping[str, int]                 # output path of each folder of those files -> its mtime in ns, after
+    folders: Mapping[str, int]                 # output path of each folder of those files -> its mtime in ns once written
     counts: tuple[int, int, int, int]          # files, articles, entities, facts
     warnings: tuple[ContentError, ...]         # the warnings the build gave
     written_at: float                          # time.time() when the content's stamps were taken

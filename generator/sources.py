@@ -48,8 +48,7 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
         if rel in known and known[rel][0] == stamp and stamp is not None:
             source = known[rel][1]
         else:
-            text = _read_text(content_dir / rel, display, problems)
-            source = Source(display, rel, kind, text) if text is not None else None
+            source = _read_source(content_dir, rel, display, kind, problems)
         if source is not None:
             sources.append(source)
             if stamp is not None:
@@ -86,14 +85,20 @@ def reread_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]],
     for rel in sorted(rels):
         if rel in changed:
             display = str(content_dir / rel)
-            stamp, text = _stamp(display), _read_text(content_dir / rel, display, problems)
-            if text is None:
-                continue
-            stamps[rel] = (stamp, Source(display, rel, _kind_of(rel), text))
+            stamp, source = _stamp(display), _read_source(content_dir, rel, display, _kind_of(rel), problems)
         else:
-            stamps[rel] = known[rel]
-        sources.append(stamps[rel][1])
-    return tuple(sources), problems, {rel: value for rel, value in stamps.items() if value[0] is not None}
+            stamp, source = known[rel]
+        if source is not None:
+            sources.append(source)
+            if stamp is not None:
+                stamps[rel] = (stamp, source)
+    return tuple(sources), problems, stamps
+
+
+def _read_source(content_dir: Path, rel: str, display: str, kind: str, problems: Problems) -> Source | None:
+    """One content file read as a source, or None (with the problem noted) if it cannot be read as text."""
+    text = _read_text(content_dir / rel, display, problems)
+    return Source(display, rel, kind, text) if text is not None else None
 
 
 def content_stamps(content_dir: Path) -> dict[str, Stamp] | None:
