@@ -26,6 +26,7 @@ from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_buil
 from .outputstamps import intact_files, stamps_after
 from .write import KEEP, Stager, write_site
 from .cache import BuildCache, CachedParses, Snapshot
+from .basestate import Base, load_base, save_base
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
 pickling.register(dates, model, parse, pages, quantities, records, sources, views)   # for the cache and the workers
@@ -51,7 +52,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         content = _read_and_parse(options, config, memo, cache, last, problems, progress)
         gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
         progress.stage("resolve")
-        resolution, change, found = _resolve(content, memo)
+        resolution, change, known_planner, found = _resolve(content, memo)
         problems.extend(found)
         graph = resolution.graph
         if problems.errors:
@@ -59,7 +60,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         stager = Stager(options.output) if options.write and not options.keep else None
         outputs = cache.outputs(last, options.output) if cache is not None and last is not None and not options.keep else None
         try:
-            planner, touched = _plan(graph, change, memo, cache, last)
+            planner, touched = _plan(graph, change, known_planner, cache, last)
             files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
                                                                  problems, progress, stager, planner, touched)
             report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived) \
@@ -76,6 +77,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
                        None if previous and derived.search is previous.search else derived.search,
                        None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                        stamps_after(outputs, options.output, report) if outputs is not None and report else None)
+            if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
+                save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
         return BuildResult(
             *counts, warnings, report, time.perf_counter() - started,
             read=content.read, parsed=content.parsed_files,
@@ -97,6 +100,7 @@ class _Content:
     cached: CachedParses | None                   # what the persistent cache keeps, if there is one
     edit: Edit | None                             # the change since the last build, if it kept every name
     read_warnings: tuple = ()                     # what reading warned of (for `serve`'s next read)
+    base: Base | None = None                      # the cache's base to resolve an edit from, if it has a usable one
 
 
 def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache: BuildCache | None,
@@ -123,7 +127,9 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     cached = cached.add(parses, config.allow_html) if cached else None
     if options.keep:
         return _Content(parsed, read, fresh, stamps, parses, cached, edit, tuple(reading.warnings))
-    return _Content(parsed, read, fresh, {}, {}, cached, edit)
+    base = load_base(cache.folder, cache.version, cached.stored_parse, {source.rel: result for source, result in parses.items()}) \
+        if cached and edit is not None and not found.errors else None
+    return _Content(parsed, read, fresh, {}, {}, cached, edit, base=base)
 
 
 def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,
@@ -153,28 +159,35 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
     return files, pages, derived, previous
 
 
-def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, Problems]:
-    """The graph of the content, and what changed since the last build if the edit kept every name.
+def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, PagePlanner | None, Problems]:
+    """The graph of the content, what changed since the last build if the edit kept every name, and the
+    graph's page planner if it was made from a known one.
 
-    Such an edit is resolved from the last build's resolution when `serve` kept it; else afresh.
+    Such an edit is resolved from the last build's resolution when `serve` kept it, or from the
+    cache's base (basestate.py); else the content is resolved afresh.
     """
-    if content.edit is not None and memo.resolution is not None:
-        quick = resolve_edit(memo.resolution, content.parsed, content.edit)
+    known = Base(memo.resolution, memo.planner, content.edit) \
+        if content.edit is not None and memo.resolution is not None and memo.planner is not None else content.base
+    if known is not None:
+        quick = resolve_edit(known.resolution, content.parsed, known.edit)
         if quick is not None:
-            return quick
+            resolution, change, problems = quick
+            planner = known.planner.after_edit(resolution.graph, change)
+            if known.edit is not content.edit:   # the base's: the change since the last build is another
+                change = change_of(resolution, content.parsed, content.edit) if content.edit else None
+            return resolution, change, planner, problems
     resolution, problems = resolve_site(content.parsed)
     change = change_of(resolution, content.parsed, content.edit) if content.edit and not problems.errors else None
-    return resolution, change, problems
+    return resolution, change, None, problems
 
 
-def _plan(graph: Graph, change: Change | None, memo: Memo, cache: BuildCache | None, last: Snapshot | None,
-          ) -> tuple[PagePlanner, set[PageKey] | None]:
-    """The graph's page planner (updated from the memo's after an edit that kept every name), and the
-    pages the edit touched: None, to look at every page, after any other change, or when the cache's
-    pages were rendered with other settings or templates."""
+def _plan(graph: Graph, change: Change | None, planner: PagePlanner | None, cache: BuildCache | None,
+          last: Snapshot | None) -> tuple[PagePlanner, set[PageKey] | None]:
+    """The graph's page planner (made now unless given), and the pages the edit touched: None, to look at
+    every page, after any other change, or when the cache's pages were rendered with other settings or templates."""
+    planner = planner or PagePlanner(graph)
     if change is None:
-        return PagePlanner(graph), None
-    planner = memo.planner.after_edit(graph, change) if memo.planner else PagePlanner(graph)
+        return planner, None
     return planner, touched_pages(graph, planner.look, change) if cache is None or cache.same_theme(last) else None
 
 

@@ -12,6 +12,8 @@ It holds, in pickles written atomically (cachestore.py):
   written is not planned again while its inputs are unchanged. Pages without a digest (home,
   indexes, the site's feed) are listed too: their files are kept while no edit touches them.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
+- `resolved.pickle`: the last graph resolved from scratch, and its page planner's lookups, so that
+  an edit that keeps every name is resolved from them (basestate.py).
 - `exports.pickle`: each subject's rows of the data exports, with the digest of its sheet's
   inputs: a subject whose digest is unchanged is not exported again.
 
@@ -24,7 +26,7 @@ keeps its stamp), has its text compared with what the last build read.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -156,7 +158,7 @@ class BuildCache:
                 if digest is not None:
                     before[source.rel] = found.get(source) if digest == texts[source.rel] else \
                         _either(base, recent, (source.path, source.kind, digest, allow_html))
-        return found, CachedParses(texts, {}, in_base), before
+        return found, CachedParses(texts, {}, in_base, (base, recent)), before
 
     def same_theme(self, snapshot: Snapshot | None) -> bool:
         """Whether the options, settings and templates are those of the snapshot's build."""
@@ -209,9 +211,15 @@ class CachedParses:
     texts: dict[str, str]                    # content path -> the digest of its text
     results: dict[tuple, ParsedFile]         # (path, kind, text digest, allow_html) -> what parsing gave
     in_base: set[tuple]                      # the keys the big parse file holds already
+    stored: tuple[Mapping, Mapping] = ({}, {})          # what the big parse file and the small one held
+    keys: Mapping[str, tuple] = field(default_factory=dict)   # content path -> the key of its parse in `results`
 
     def add(self, parses: Mapping[Source, ParsedFile], allow_html: bool) -> CachedParses:
         """These with every source's parse (the sources must be those `BuildCache.parsed` was given)."""
-        results = {(source.path, source.kind, self.texts[source.rel], allow_html): result
-                   for source, result in parses.items()}
-        return CachedParses(self.texts, results, self.in_base)
+        keys = {source.rel: (source.path, source.kind, self.texts[source.rel], allow_html) for source in parses}
+        results = {keys[source.rel]: result for source, result in parses.items()}
+        return CachedParses(self.texts, results, self.in_base, self.stored, keys)
+
+    def stored_parse(self, key: tuple) -> ParsedFile | None:
+        """The parse the cache held under `key` when the build began, or None."""
+        return _either(*self.stored, key)
