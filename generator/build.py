@@ -112,17 +112,20 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     progress.stage("read")
     quick = reread_sources(options.content, memo.sources, memo.changed) \
         if memo.changed is not None and not options.derived else None   # a save in `serve`: the watcher said what
-    sources, reading, stamps = quick or read_sources(options.content, memo.sources)
+    stored = cache.stored_parses() if cache else None
+    unread = cache.unread(last, stored, config.allow_html) if cache and last else None   # files the cache knows
+    sources, reading, stamps = quick or read_sources(options.content, memo.sources, unread)
     if quick:
         reading.warnings.extend(memo.read_warnings)   # of files the watcher saw unchanged
     problems.extend(reading)
-    known, cached, before = cache.parsed(sources, config.allow_html, last) if cache else (memo.parsed, None, None)
+    known, cached, before = cache.parsed(sources, config.allow_html, last, stored) if cache else (memo.parsed, None, None)
     parsed, found, parses = parse_sources(sources, make_markdown(config.allow_html), known, options.workers, progress)
     problems.extend(found)
     if before is None and memo.parsed:
         before = {source.rel: result for source, result in memo.parsed.items()}
     edit = find_edit(before, {source.rel: result for source, result in parses.items()}) if before else None
-    read = sum(1 for rel, (_, source) in stamps.items() if memo.sources.get(rel, (0, None))[1] is not source)
+    read = sum(1 for rel, (_, source) in stamps.items()
+               if memo.sources.get(rel, (0, None))[1] is not source and source.digest is None)
     fresh = sum(1 for source in parses if source not in known)
     cached = cached.add(parses, config.allow_html) if cached else None
     if options.keep:

@@ -129,17 +129,37 @@ class BuildCache:
         return {path: digest for path, digest in digests.items()
                 if outputs.get(output_file(path), -1) == snapshot.outputs.get(output_file(path))}
 
+    def stored_parses(self) -> tuple[Mapping, Mapping]:
+        """The parses the cache holds: those of its big file and of its small one, by key."""
+        return load(self.folder, "parsed", self.version) or {}, load(self.folder, "parsed-new", self.version) or {}
+
+    def unread(self, snapshot: Snapshot, stored: tuple[Mapping, Mapping], allow_html: bool):
+        """A test for `read_sources`: the digest of a content file's text if the file need not be read, that
+        is, if its stamp is the one the snapshot's build saw (and not so recent that a save in the same clock
+        tick could hide behind it, see `same_texts`) and the cache holds the parse of that text."""
+        old_stamps, texts = snapshot.inputs[2], snapshot.texts
+        limit = int((snapshot.written_at - RACY_SECONDS) * 1e9)
+
+        def digest_of(path: str, rel: str, kind: str, stamp: Stamp) -> str | None:
+            digest = texts.get(rel)
+            if digest is None or old_stamps.get(rel) != stamp or stamp[0] >= limit:
+                return None
+            key = (path, kind, digest, allow_html)
+            return digest if key in stored[0] or key in stored[1] else None
+        return digest_of
+
     def parsed(self, sources: tuple[Source, ...], allow_html: bool, last: Snapshot | None = None,
+               stored: tuple[Mapping, Mapping] | None = None,
                ) -> tuple[dict[Source, ParsedFile], CachedParses, dict[str, ParsedFile | None] | None]:
         """The cached parse of every source whose text is unchanged, what the cache will keep of the sources,
         and (given the last build's snapshot) what the last build parsed, by content path (None where unknown).
 
         Parses are kept in `parsed` and, since it was last written, in the small `parsed-new`, so
-        that a build that parsed a few files does not write them all again.
+        that a build that parsed a few files does not write them all again. `stored` is what
+        `stored_parses` gave, if it was called already.
         """
-        base = load(self.folder, "parsed", self.version) or {}
-        recent = load(self.folder, "parsed-new", self.version) or {}
-        texts = {source.rel: text_digest(source.text) for source in sources}
+        base, recent = stored or self.stored_parses()
+        texts = {source.rel: text_digest(source.text) if source.digest is None else source.digest for source in sources}
         found, in_base = {}, set()
         for source in sources:
             key = (source.path, source.kind, texts[source.rel], allow_html)

@@ -65,6 +65,8 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
     problems = Problems()
     known = known or {}
     todo = tuple(source for source in sources if source not in known)
+    if any(source.digest is not None for source in todo):
+        raise ValueError("a content file left unread has no parse to reuse")
     shards = workers * 8 if workers > 1 and len(todo) >= PARALLEL_FROM else 1
     progress.stage("parse", len(todo))
     fresh = []

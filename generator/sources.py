@@ -6,7 +6,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .errors import Problems
 
@@ -21,18 +21,22 @@ class Source:
     path: str   # how errors name the file: the content folder as given, joined with `rel`
     rel: str    # path inside the content folder, with forward slashes
     kind: str   # article, company, site, event, person or properties
-    text: str   # the file's text, line endings normalised to \n
+    text: str   # the file's text, line endings normalised to \n ("" when it was left unread)
+    digest: str | None = None   # for a file left unread: the digest of its text, under which the cache holds its parse
 
 
 Stamp = tuple[int, int, int]   # a file's (mtime in ns, size, inode): when it differs, the file changed
 
 
 def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | None = None,
+                 unread: Callable[[str, str, str, Stamp], str | None] | None = None,
                  ) -> tuple[tuple[Source, ...], Problems, dict[str, tuple[Stamp, Source]]]:
     """Read every article, profile and properties.yaml below `content_dir`, sorted by path.
 
-    Files whose stamp matches one in `known` (from an earlier read) are not read again. The
-    third value maps each file read cleanly to its stamp and source, for the next call.
+    Files whose stamp matches one in `known` (from an earlier read) are not read again, nor are
+    those for which `unread(path, rel, kind, stamp)` gives the digest of their text (the cache holds
+    their parse): their sources carry the digest instead of the text. The third value maps each
+    file read cleanly to its stamp and source, for the next call.
     """
     problems = Problems()
     root = content_dir.resolve()
@@ -47,6 +51,8 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
         stamp = _stamp(display)
         if rel in known and known[rel][0] == stamp and stamp is not None:
             source = known[rel][1]
+        elif unread is not None and stamp is not None and (digest := unread(display, rel, kind, stamp)) is not None:
+            source = Source(display, rel, kind, "", digest)
         else:
             source = _read_source(content_dir, rel, display, kind, problems)
         if source is not None:

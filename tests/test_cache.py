@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, exports, staging, write
+from generator import cache, exports, sources, staging, write
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +194,28 @@ def test_an_edit_takes_the_output_as_the_last_build_left_it_when_its_stamps_say_
     assert walks and "index.html" in again.report.changed_files   # a damaged output is listed, and put right
     build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
     assert files(site / "out") == files(site / "clean")
+
+
+def test_an_edit_reads_only_the_files_whose_stamps_changed(site, monkeypatch):
+    content = site / "content"
+    for path in content.rglob("*"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))   # saved long before the build: no stamp is too recent to trust
+    build(site)
+    article = content / "articles/xiaomi-auto-yizhuang-factory.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 320000\n", 1),
+                       encoding="utf-8")
+    read = []
+    read_text = sources._read_text
+    monkeypatch.setattr(sources, "_read_text", lambda path, display, problems: read.append(display) or read_text(
+        path, display, problems))
+    result = build(site)
+    assert set(read) == {str(article)} and result.read == 1 and result.parsed == 1   # (the no-op check read it too)
+    build_site(BuildOptions(content, site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
+    (site / "cache/parsed.pickle").unlink()   # the parses of the unchanged files are gone: they are read again
+    (site / "cache/parsed-new.pickle").unlink()
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 320000\n", "    value: 330000\n", 1),
+                       encoding="utf-8")
+    read.clear()
+    result = build(site)
+    assert set(read) == {str(p) for p in content.rglob("*") if p.is_file()} and result.read == len(set(read))
