@@ -76,7 +76,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
                        {path: page.inputs or UNDIGESTED for path, page in pages.items()},
                        None if previous and derived.search is previous.search else derived.search,
                        None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
-                       stamps_after(outputs, options.output, report) if outputs is not None and report else None)
+                       stamps_after(outputs, options.output, report) if outputs is not None and report else None,
+                       derived.documents if derived else None)
             if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
                 save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
         return BuildResult(
@@ -151,8 +152,10 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
     if options.write:
         if options.derived or derived is None:
             progress.stage("search and exports")
-            previous = derived or (Derived({}, cache.search(), cache.export_rows()) if cache else None)
-            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages))
+            previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
+                                   if cache else None)
+            redo = touched if derived is None else None   # serve's last derived files may be older than its last build
+            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)

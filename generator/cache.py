@@ -12,6 +12,8 @@ It holds, in pickles written atomically (cachestore.py):
   written is not planned again while its inputs are unchanged. Pages without a digest (home,
   indexes, the site's feed) are listed too: their files are kept while no edit touches them.
 - `search.pickle`: the last search index, reused while the indexed text is unchanged.
+- `search-documents.pickle`: the last build's search documents: an edit makes only those of the
+  pages it touched again (searchdocs.py).
 - `resolved.pickle`: the last graph resolved from scratch, and its page planner's lookups, so that
   an edit that keeps every name is resolved from them (basestate.py).
 - `exports.pickle`: each subject's rows of the data exports, with the digest of its sheet's
@@ -188,6 +190,13 @@ class BuildCache:
         """The last search index stored, or None."""
         return load(self.folder, "search", self.version)
 
+    def search_documents(self, snapshot: Snapshot | None) -> Mapping[str, bytes] | None:
+        """The search documents of the snapshot's build, if it stored them."""
+        stored = load(self.folder, "search-documents", self.version)
+        if snapshot is None or not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == snapshot.build):
+            return None
+        return stored[1]
+
     def export_rows(self) -> Mapping[str, Any]:
         """The export rows of each subject stored by the last build (empty if none)."""
         rows = load(self.folder, "exports", self.version)
@@ -195,10 +204,10 @@ class BuildCache:
 
     def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
              counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
-             outputs: Mapping[str, tuple[int, int]] | None = None) -> None:
-        """Remember this build: its parses, page digests, search index, export rows and the snapshot of its inputs
-        and outputs (a search index or rows given as None are unchanged; `outputs`, the output files' stamps, are
-        taken afresh if not given)."""
+             outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None) -> None:
+        """Remember this build: its parses, page digests, search index, export rows, search documents and the
+        snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
+        output files' stamps, are taken afresh if not given)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
             save(self.folder, "parsed-new", self.version, recent)
@@ -209,6 +218,8 @@ class BuildCache:
         save(self.folder, "pages", self.version, (build, dict(pages)))
         if search is not None:
             save(self.folder, "search", self.version, search)
+        if documents is not None:
+            save(self.folder, "search-documents", self.version, (build, dict(documents)))
         if rows is not None:
             save(self.folder, "exports", self.version, rows)
         if self.stamps is not None:

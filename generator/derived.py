@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Collection, Mapping
 
 from .config import SiteConfig
 from .errors import Problems
@@ -11,6 +11,7 @@ from .exports import SubjectRows, export_files
 from .model import Graph
 from .render import Rendered
 from .search import SearchIndex, start_search
+from .searchdocs import search_documents
 from .urls import entity_path
 from .write import Staged, Stager
 
@@ -22,17 +23,22 @@ class Derived:
     exports: Mapping[str, bytes | Staged]   # data/*.csv|json and each sheet's facts.json (or where each is staged)
     search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
     rows: Mapping[str, SubjectRows]   # each subject's rows of the exports, by entity id, for the next build
+    documents: Mapping[str, bytes] = field(default_factory=dict)   # the search documents, by output path, likewise
 
 
 def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
-                 keys: Mapping[str, str] | None = None) -> tuple[Derived, Problems]:
+                 keys: Mapping[str, str] | None = None, redo: Collection[tuple[str, str]] | None = None,
+                 ) -> tuple[Derived, Problems]:
     """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
 
     Pagefind indexes in the background while the exports are made; with a `stager`, each export
     is staged as soon as it is made. `keys` (entity id -> the digest of its sheet's inputs) lets
-    the export rows of unchanged subjects be taken from `previous`.
+    the export rows of unchanged subjects be taken from `previous`. `redo`, the keys of the pages an
+    edit that kept every name touched since `previous`, lets the other pages' search documents be
+    taken from it (searchdocs.py).
     """
-    job = start_search(graph, config, previous.search if previous else None)
+    documents = search_documents(graph, config, previous.documents if previous else None, redo)
+    job = start_search(graph, config, previous.search if previous else None, documents)
     try:
         exports, rows = export_files(graph, config, stager.stage if stager else None, keys,
                                      previous.rows if previous else None)
@@ -40,7 +46,7 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
         job.cancel()
         raise
     search, problems = job.result()
-    return Derived(exports, search, rows), problems
+    return Derived(exports, search, rows, documents), problems
 
 
 def sheet_keys(graph: Graph, pages: Mapping[str, Rendered]) -> dict[str, str]:

@@ -188,11 +188,12 @@ class _Run:
                 for p in sorted(self.bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
 
 
-def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None) -> SearchJob:
-    """Start indexing the graph's search documents in the background; parts whose documents are unchanged
-    since `previous` are reused, and if none changed `previous` itself is the result."""
+def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,
+                 documents: Mapping[str, bytes] | None = None) -> SearchJob:
+    """Start indexing the graph's search documents (made now unless given) in the background; parts whose
+    documents are unchanged since `previous` are reused, and if none changed `previous` itself is the result."""
     binary = pagefind_binary()
-    parts = split_documents(search_documents(graph, config), config, binary)
+    parts = split_documents(search_documents(graph, config) if documents is None else documents, config, binary)
     key = _digest(part.key for part in parts) if parts else ""
     if previous is not None and previous.key == key:
         return SearchJob((previous, Problems()))

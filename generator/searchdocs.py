@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from html import escape, unescape
 
+from typing import Collection, Mapping
+
 from .config import SiteConfig
 from .model import DateValue, Entity, EntityValue, Graph, TextValue, Value
 from .records import Article
@@ -25,17 +27,28 @@ FIELDS = {   # property -> how a sheet's document introduces its first value
 _TAG = re.compile(r"<[^>]*>")
 
 
-def search_documents(graph: Graph, config: SiteConfig) -> dict[str, bytes]:
-    """Output path of each fact sheet and article -> its search document, sorted by path."""
+def search_documents(graph: Graph, config: SiteConfig, previous: Mapping[str, bytes] | None = None,
+                     redo: Collection[tuple[str, str]] | None = None) -> dict[str, bytes]:
+    """Output path of each fact sheet and article -> its search document, sorted by path.
+
+    Given the last build's documents and `redo`, the keys of the pages an edit that kept every name
+    touched (edits.touched_pages), only the documents of those sheets and articles are made again:
+    the others hold nothing such an edit can change.
+    """
     start = f'<!DOCTYPE html>\n<html lang="{escape(config.language)}"><head><meta charset="utf-8">'
-    fields = _fields(graph)
-    documents = {}
-    for entity in graph.entities.values():
+    if previous is None or redo is None or len(previous) != len(graph.entities) + len(graph.articles):
+        entities, articles, documents = graph.entities.values(), graph.articles.values(), {}
+    else:
+        entities = [graph.entities[which] for what, which in sorted(redo) if what == "entity"]
+        articles = [graph.articles[which] for what, which in sorted(redo) if what == "article"]
+        documents = dict(previous)
+    fields = _fields(graph, {entity.id for entity in entities})
+    for entity in entities:
         head = f'{start}<meta data-pagefind-meta="kind:{KIND_LABELS[entity.kind][0]}"></head><body>\n'
         body = _entity_body(entity, fields.get(entity.id, {}))
         documents[output_file(entity_path(entity.kind, entity.slug))] = (head + body + "</body></html>\n").encode()
     head = f'{start}<meta data-pagefind-meta="kind:Article"></head><body>\n'
-    for article in graph.articles.values():
+    for article in articles:
         documents[output_file(article_path(article.slug))] = (head + _article_body(graph, article) + "</body></html>\n").encode()
     return dict(sorted(documents.items()))
 
@@ -73,11 +86,11 @@ def _article_body(graph: Graph, article: Article) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _fields(graph: Graph) -> dict[str, dict[str, str]]:
-    """Entity id -> the first value of each of its FIELDS, as text, in the graph's order of facts."""
+def _fields(graph: Graph, subjects: Collection[str]) -> dict[str, dict[str, str]]:
+    """Entity id -> the first value of each of its FIELDS, as text, in the graph's order of facts, for these entities."""
     found: dict[str, dict[str, str]] = {}
     for fact in graph.facts:
-        if fact.property in FIELDS:
+        if fact.property in FIELDS and fact.subject in subjects:
             mine = found.setdefault(fact.subject, {})
             if fact.property not in mine:
                 mine[fact.property] = _text(graph, fact.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, exports, sources, staging, write
+from generator import cache, exports, searchdocs, sources, staging, write
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,3 +219,30 @@ def test_an_edit_reads_only_the_files_whose_stamps_changed(site, monkeypatch):
     read.clear()
     result = build(site)
     assert set(read) == {str(p) for p in content.rglob("*") if p.is_file()} and result.read == len(set(read))
+
+
+def test_an_edit_makes_again_only_the_search_documents_of_the_pages_it_touched(site, monkeypatch):
+    first = build(site)
+    made = []
+    article_body = searchdocs._article_body
+    monkeypatch.setattr(searchdocs, "_article_body", lambda graph, article: made.append(article.slug) or article_body(
+        graph, article))
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 340000\n", 1),
+                       encoding="utf-8")
+    build(site)
+    assert made == ["xiaomi-auto-yizhuang-factory"]
+    (site / "cache/search-documents.pickle").write_bytes(b"damaged")   # then every document is made again
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 340000\n", "    value: 350000\n", 1),
+                       encoding="utf-8")
+    made.clear()
+    build(site)
+    assert len(made) == first.articles
+    park = site / "content/articles/xiaomi-nanjing-park-opens.md"   # a site's place: its own document shows it
+    text = park.read_text(encoding="utf-8")
+    park.write_text(text.replace("    value: Jianye High-tech Zone\n", "    value: Yizhuang\n", 1), encoding="utf-8")
+    bundle = {path: data for path, data in files(site / "out").items() if path.startswith("pagefind/")}
+    build(site)
+    assert bundle != {path: data for path, data in files(site / "out").items() if path.startswith("pagefind/")}
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
