@@ -63,8 +63,9 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
             planner, touched = _plan(graph, change, known_planner, cache, last)
             files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
                                                                  problems, progress, stager, planner, touched)
-            report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived) \
-                if options.write else None
+            intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
+            report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
+                                present=intact) if options.write else None
         except BaseException:
             if stager is not None:
                 stager.discard()
@@ -114,6 +115,7 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     quick = reread_sources(options.content, memo.sources, memo.changed) \
         if memo.changed is not None and not options.derived else None   # a save in `serve`: the watcher said what
     stored = cache.stored_parses() if cache else None
+    gc.freeze()   # the parses the cache held live until the build ends: the collector need not walk them
     unread = cache.unread(last, stored, config.allow_html) if cache and last else None   # files the cache knows
     sources, reading, stamps = quick or read_sources(options.content, memo.sources, unread)
     if quick:

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .parallel import collector_paused
+from .parallel import collector_paused, freeze_in_heap
 
 LIBRARIES = ("markdown-it-pyrs", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
 PACKAGE = Path(__file__).resolve().parent
@@ -53,6 +53,7 @@ def load(folder: Path, name: str, version: str) -> Any:
     try:
         with open(folder / f"{name}.pickle", "rb") as file, collector_paused():   # many objects made at once
             stored_version, value = pickle.load(file)
+            freeze_in_heap()   # and, in a build, kept to its end: the collector need not walk them when it wakes
     except Exception:   # missing, truncated, or from another version whose classes differ: rebuild
         return None
     return value if stored_version == version else None

@@ -121,6 +121,12 @@ def frozen_heap() -> Iterator[None]:
             gc.unfreeze()
 
 
+def freeze_in_heap() -> None:
+    """Inside a `frozen_heap` block, leave every object alive now out of the collector's work until it ends."""
+    if _frozen["depth"]:
+        gc.freeze()
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """The cycle collector off for the block (if it was on), for work that makes many objects that live on

@@ -14,7 +14,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 from .errors import UsageError
 from .outputstamps import output_entries
@@ -49,7 +49,8 @@ def check_output(output: Path) -> None:
 
 
 def write_site(files: Mapping[str, bytes | Staged], output: Path, known: Mapping[str, bytes] | None = None,
-               stager: Stager | None = None, trust_known: bool = False) -> WriteReport:
+               stager: Stager | None = None, trust_known: bool = False, present: Collection[str] | None = None,
+               ) -> WriteReport:
     """Make `output` hold exactly `files`, rewriting only what changed.
 
     `known` holds what an earlier write of this process put there (`serve`): a file that is still
@@ -58,13 +59,14 @@ def write_site(files: Mapping[str, bytes | Staged], output: Path, known: Mapping
     while its marker file is there, without walking it: a file removed by hand comes back at the
     next write without trust (`serve` makes one once the saves stop). A file given as KEEP must be
     there already, and is left as it is; one given as `Staged` was staged by `stager`, and is
-    moved into place.
+    moved into place. `present`, when given, lists the files the output holds, and says it holds no
+    empty folder (the cache saw it as the last build left it): it is not walked either.
     """
     check_output(output)
     known = known or {}
     root = str(output)
     trusted = trust_known and known and (output / MARKER).is_file()
-    existing, empty = (list(known), []) if trusted else _existing(root)
+    existing, empty = (list(known), []) if trusted else (list(present), []) if present is not None else _existing(root)
     present = set(existing)
     missing = sorted(rel for rel, data in files.items() if data is KEEP and rel not in present)
     if missing:
