@@ -26,7 +26,8 @@ from generator import urls  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.markdown import make_markdown  # noqa: E402
 from generator.parse import parse_sources  # noqa: E402
-from generator.render import make_environment, render_site  # noqa: E402
+from generator.render import render_site  # noqa: E402
+from generator.templating import make_environment  # noqa: E402
 from generator.resolve import resolve_graph  # noqa: E402
 from generator.sources import read_sources  # noqa: E402
 

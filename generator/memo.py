@@ -11,7 +11,8 @@ from .config import SiteConfig
 from .derived import Derived
 from .pages import PagePlanner
 from .parse import ParsedFile
-from .render import Rendered, make_environment
+from .render import Rendered
+from .templating import make_environment
 from .theme import theme_stamp
 from .resolve import Resolution
 from .sources import Source, Stamp

@@ -18,7 +18,7 @@ from typing import Iterable
 from .build import BuildOptions, BuildResult, Memo, build_site
 from .errors import BuildFailed, ContentError, UsageError
 from .parallel import freeze_lasting
-from .render import DEFAULT_THEME
+from .theme import DEFAULT_THEME
 from .write import OutputError
 
 QUIET_SECONDS = 0.05    # a burst of saves is over when nothing new came for this long

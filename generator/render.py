@@ -11,34 +11,15 @@ from .config import SiteConfig
 from .errors import ContentError
 from .model import Graph
 from .feeds import FeedPlanner
-from .filters import add_filters
 from .inputs import PageInputs, template_digests
 from .pages import Page, PageKey, PagePlanner
 from .parallel import run_shards, shard_of
 from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
-from .urls import (ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, index_path,
-                   output_file)
-from .theme import DEFAULT_THEME
-from .webfiles import plan_web_files, site_pages
+from .templating import render_page, static_files
+from .urls import output_file
+from .webfiles import plan_web_files, site_pages, web_file_paths
 from .write import KEEP, Staged
-
-NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
-       ("Events", index_path("event")), ("Articles", ARTICLES), ("Tags", TAGS))
-
-
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """Jinja2 with autoescape and StrictUndefined; the site's own templates override the theme's."""
-    folders = [str(config.templates)] if config.templates else []
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, auto_reload=False, cache_size=-1)   # a changed template means a new environment
-    env.globals.update(nav=NAV, search_page=SEARCH, site_feed=FEED, facts_csv=f"{DATA}facts.csv",
-                       search_script=SEARCH_SCRIPT, pagefind=PAGEFIND)
-    add_filters(env, config.pretty_urls)
-    return env
-
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
@@ -88,7 +69,9 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
             raise shard
         rendered.update(shard)
         progress.advance(len(shard))
-    web = {page.path: work.render(page, keep=True) for page in plan_web_files(list(rendered), config)}
+    web = _untouched_web_files(work, config) if touched is not None else None   # the same pages: the same files
+    if web is None:
+        web = {page.path: work.render(page, keep=True) for page in plan_web_files(list(rendered), config)}
     rendered.update(work.staged(web))
     files = {output_file(path): page.data for path, page in rendered.items()}
     files.update(static_files(config))
@@ -119,6 +102,13 @@ def _kept_untouched(work: _Work, items: list, touched: set[PageKey]) -> tuple[di
         else:
             pages[found[0]] = found[1]
     return pages, todo
+
+
+def _untouched_web_files(work: _Work, config: SiteConfig) -> dict[str, Rendered] | None:
+    """robots.txt and the sitemap as the last build left them (an edit that kept every name keeps every
+    page, so they are unchanged), or None if one of them is not known."""
+    found = [work.unchanged(path) for path in web_file_paths(config)]
+    return dict(found) if all(found) else None
 
 
 PARALLEL_FROM = 500   # fewer pages than this are rendered in this process
@@ -197,45 +187,3 @@ def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[s
     except ContentError as error:   # a template error, sent back as a value
         return error
     return work.staged(pages)
-
-
-def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:
-    """One page through its template, with its context and web extras (`root`, the prefix of its links).
-
-    Every template also gets `site`, `stylesheet`, `here` (the page's path) and `section` (the path of the
-    navigation entry it is under, or "").
-    """
-    section = next((path for _, path in NAV if page.path.startswith(path)), "")   # the part of the site it is in
-    try:
-        text = env.get_template(page.template).render(context, site=config, stylesheet=STYLESHEET, here=page.path,
-                                                      section=section)
-    except jinja2.TemplateError as error:
-        raise template_error(error, page.template) from None
-    return text.encode("utf-8")
-
-
-def template_error(error: jinja2.TemplateError, template: str) -> ContentError:
-    """A template problem as `path:line: message`, located in the template where possible."""
-    if isinstance(error, jinja2.TemplateSyntaxError):
-        return ContentError(error.filename or template, error.lineno, f"template error: {error.message}")
-    frames = []
-    tb = error.__traceback__
-    while tb is not None:
-        frames.append(tb)
-        tb = tb.tb_next
-    for frame in reversed(frames):
-        filename = frame.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")):
-            return ContentError(filename, frame.tb_lineno, f"template error: {error}")
-    return ContentError(template, 1, f"template error: {error}")
-
-
-def static_files(config: SiteConfig) -> dict[str, bytes]:
-    """The theme's static/ files (the stylesheet), overridden file by file by the site's own."""
-    files: dict[str, bytes] = {}
-    for theme in (DEFAULT_THEME, config.templates):
-        folder = theme / "static" if theme else None
-        if folder and folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-                files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
-    return files

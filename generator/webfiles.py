@@ -22,6 +22,11 @@ def site_pages() -> list[Page]:
             Page(NOT_FOUND, "404.html", {"title": "Page not found"})]
 
 
+def web_file_paths(config: SiteConfig) -> list[str]:
+    """The paths of the files `plan_web_files` plans."""
+    return [ROBOTS, SITEMAP] if config.base_url else [ROBOTS]
+
+
 def plan_web_files(paths: Iterable[str], config: SiteConfig) -> list[Page]:
     """robots.txt, and sitemap.xml listing every HTML page (of these page paths, sorted) when base_url is known."""
     planned = [Page(ROBOTS, "robots.txt", {"title": "", "sitemap": absolute(config.base_url, SITEMAP)})]

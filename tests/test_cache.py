@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, exports, searchdocs, sources, staging, write
+from generator import cache, exports, render, searchdocs, sources, staging, write
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,5 +247,23 @@ def test_an_edit_makes_again_only_the_search_documents_of_the_pages_it_touched(s
     bundle = {path: data for path, data in files(site / "out").items() if path.startswith("pagefind/")}
     build(site)
     assert bundle != {path: data for path, data in files(site / "out").items() if path.startswith("pagefind/")}
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
+
+
+def test_an_edit_that_keeps_every_name_keeps_the_sitemap_unplanned(site, monkeypatch):
+    (site / "site.yaml").write_text("base_url: https://example.org/facts/\n", encoding="utf-8")
+    build(site)
+    planned = []
+    plan = render.plan_web_files
+    monkeypatch.setattr(render, "plan_web_files", lambda paths, config: planned.append(1) or plan(paths, config))
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("    value: 300000\n", "    value: 360000\n", 1), encoding="utf-8")
+    assert build(site).report.written > 0 and planned == []
+    (site / "content/articles/xiaomi-extra.md").write_text(text, encoding="utf-8")
+    result = build(site)   # a new article: a new page for the sitemap
+    assert planned and "sitemap.xml" in result.report.changed_files
+    assert b"articles/xiaomi-extra" in (site / "out/sitemap.xml").read_bytes()
     build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
     assert files(site / "out") == files(site / "clean")

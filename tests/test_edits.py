@@ -26,7 +26,7 @@ from generator.lookups import make_lookups
 from generator.markdown import make_markdown
 from generator.pages import PagePlanner
 from generator.parse import parse_sources
-from generator.render import make_environment
+from generator.templating import make_environment
 from generator.resolve import resolve_site
 from generator.sources import read_sources
 from test_incremental import Site, _front, _join, _profile, edit_body, edit_fact, edit_mention, split_list, tree

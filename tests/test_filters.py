@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURES, build_quietly, soup
 from generator import filters
 from generator.config import SiteConfig
-from generator.render import make_environment
+from generator.templating import make_environment
 from generator.views import Link
 
 MACROS = ('{% from "macros.html" import link, link_item with context %}'

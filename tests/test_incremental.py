@@ -31,7 +31,7 @@ from generator import parse, render
 from generator.build import BuildOptions
 from generator.cli import main
 from generator.preview import Previewer
-from generator.render import DEFAULT_THEME
+from generator.theme import DEFAULT_THEME
 from generator.report import print_warnings
 
 ARTICLES = 100

@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES, soup
 from generator.build import BuildOptions
 from generator.preview import Previewer, next_batch
-from generator.render import DEFAULT_THEME
+from generator.theme import DEFAULT_THEME
 
 
 @pytest.fixture

@@ -1,0 +1,70 @@
+"""Templates: the build's Jinja2 environment, one page through its template, and the theme's static files."""
+
+from __future__ import annotations
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import ContentError
+from .filters import add_filters
+from .pages import Page
+from .theme import DEFAULT_THEME
+from .urls import ARTICLES, DATA, FEED, PAGEFIND, SEARCH, SEARCH_SCRIPT, STYLESHEET, TAGS, index_path
+
+NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("People", index_path("person")),
+       ("Events", index_path("event")), ("Articles", ARTICLES), ("Tags", TAGS))
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """Jinja2 with autoescape and StrictUndefined; the site's own templates override the theme's."""
+    folders = [str(config.templates)] if config.templates else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True, auto_reload=False, cache_size=-1)   # a changed template means a new environment
+    env.globals.update(nav=NAV, search_page=SEARCH, site_feed=FEED, facts_csv=f"{DATA}facts.csv",
+                       search_script=SEARCH_SCRIPT, pagefind=PAGEFIND)
+    add_filters(env, config.pretty_urls)
+    return env
+
+
+def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:
+    """One page through its template, with its context and web extras (`root`, the prefix of its links).
+
+    Every template also gets `site`, `stylesheet`, `here` (the page's path) and `section` (the path of the
+    navigation entry it is under, or "").
+    """
+    section = next((path for _, path in NAV if page.path.startswith(path)), "")   # the part of the site it is in
+    try:
+        text = env.get_template(page.template).render(context, site=config, stylesheet=STYLESHEET, here=page.path,
+                                                      section=section)
+    except jinja2.TemplateError as error:
+        raise template_error(error, page.template) from None
+    return text.encode("utf-8")
+
+
+def template_error(error: jinja2.TemplateError, template: str) -> ContentError:
+    """A template problem as `path:line: message`, located in the template where possible."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return ContentError(error.filename or template, error.lineno, f"template error: {error.message}")
+    frames = []
+    tb = error.__traceback__
+    while tb is not None:
+        frames.append(tb)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        filename = frame.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            return ContentError(filename, frame.tb_lineno, f"template error: {error}")
+    return ContentError(template, 1, f"template error: {error}")
+
+
+def static_files(config: SiteConfig) -> dict[str, bytes]:
+    """The theme's static/ files (the stylesheet), overridden file by file by the site's own."""
+    files: dict[str, bytes] = {}
+    for theme in (DEFAULT_THEME, config.templates):
+        folder = theme / "static" if theme else None
+        if folder and folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
