@@ -25,7 +25,8 @@ from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
 from .outputstamps import intact_files, stamps_after
 from .write import KEEP, Stager, write_site
-from .cache import BuildCache, CachedParses, Snapshot
+from .cache import BuildCache, Snapshot
+from .parsecache import CachedParses
 from .basestate import Base, load_base, save_base
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
 
