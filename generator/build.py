@@ -127,15 +127,16 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     problems.extend(found)
     if before is None and memo.parsed:
         before = {source.rel: result for source, result in memo.parsed.items()}
-    edit = find_edit(before, {source.rel: result for source, result in parses.items()}) if before else None
+    after = {source.rel: result for source, result in parses.items()}
+    edit = find_edit(before, after) if before else None
     read = sum(1 for rel, (_, source) in stamps.items()
                if memo.sources.get(rel, (0, None))[1] is not source and source.digest is None)
     fresh = sum(1 for source in parses if source not in known)
     cached = cached.add(parses, config.allow_html) if cached else None
     if options.keep:
         return _Content(parsed, read, fresh, stamps, parses, cached, edit, tuple(reading.warnings))
-    base = load_base(cache.folder, cache.version, cached.stored_parse, {source.rel: result for source, result in parses.items()}) \
-        if cached and edit is not None and not found.errors else None
+    base = load_base(cache.folder, cache.version, cached.stored_parse, after) \
+        if cached and edit is not None and not found.errors else None   # worth a look only after an edit
     return _Content(parsed, read, fresh, {}, {}, cached, edit, base=base)
 
 

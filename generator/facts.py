@@ -37,6 +37,11 @@ class FactResolver:
         self.index = index
         self.properties = properties
         self.problems = problems
+        self._values: dict = {}   # each distinct value, date and period once: shared by the facts that state it
+
+    def _shared(self, value):
+        """The one copy of an equal value (or date, or period) this resolver has made, or this one."""
+        return self._values.setdefault(value, value)
 
     def of_article(self, article: Article) -> list[Fact]:
         """The facts an article states, its events' fields among them."""
@@ -51,8 +56,8 @@ class FactResolver:
         source = SourceRef("profile", own)
         facts = self.facts(profile.path, profile.facts, own, None, source)
         for prop, name in profile.relations:
-            facts.append(Fact(own, prop, EntityValue(self.index.lookup(name.text)), "actual", None, None, "",
-                              source, profile.path, name.line))
+            facts.append(Fact(own, prop, self._shared(EntityValue(self.index.lookup(name.text))), "actual", None, None,
+                              "", source, profile.path, name.line))
         if profile.event is not None:
             facts += self.event_facts(profile.path, profile.event, None, source)
         return facts
@@ -61,7 +66,7 @@ class FactResolver:
               source: SourceRef) -> list[Fact]:
         """The facts one file states; `own` is the default subject (a profile's entity)."""
         facts = []
-        lookup, properties = self.index.lookup, self.properties
+        lookup, properties, shared = self.index.lookup, self.properties, self._shared
         for record in records:
             subject = own if record.subject is None else lookup(record.subject.text)
             if subject is None:
@@ -72,8 +77,8 @@ class FactResolver:
             spec = properties[fold_name(record.property)]
             value = self.value(path, record, spec)
             if value is not None:
-                facts.append(Fact(subject, spec.key, value, record.status, record.as_of or as_of,
-                                  record.period, record.quote, source, path, record.line))
+                facts.append(Fact(subject, spec.key, shared(value), record.status, shared(record.as_of or as_of),
+                                  shared(record.period), record.quote, source, path, record.line))
         return facts
 
     def value(self, path: str, record: FactRecord, spec: PropertySpec) -> Value | None:
@@ -122,5 +127,5 @@ class FactResolver:
             fields.append(("participant", EntityValue(self.index.lookup(name.text)), as_of, name.line))
         for name in event.sites:
             fields.append(("place", EntityValue(self.index.lookup(name.text)), as_of, name.line))
-        return [Fact(own, prop, value, "actual", when, None, "", source, path, line)
+        return [Fact(own, prop, self._shared(value), "actual", self._shared(when), None, "", source, path, line)
                 for prop, value, when, line in fields]

@@ -29,8 +29,8 @@ class Lookups:
 
 def make_lookups(graph: Graph) -> Lookups:
     """The lookups of a graph, from scratch."""
-    tags_of = {slug: [Link(graph.tags[s].label, tag_path(s)) for s in tag_slugs]
-               for slug, tag_slugs in graph.tags_of.items()}
+    links = {slug: Link(tag.label, tag_path(slug)) for slug, tag in graph.tags.items()}   # one each, shared
+    tags_of = {slug: [links[s] for s in tag_slugs] for slug, tag_slugs in graph.tags_of.items()}
     return Lookups(*_by_fact(graph.facts), tags_of, _related(graph))
 
 
