@@ -4,11 +4,12 @@ resolved from scratch, and its pages equal a clean build's; any other change res
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from generator import build as build_module, pages
+from generator import build as build_module, cachestore, pages
 from generator.build import BuildOptions, build_site
 
 DEMO = Path(__file__).resolve().parent.parent / "content"
@@ -107,6 +108,20 @@ def test_a_damaged_base_is_ignored(site, resolved):
     (site / "cache/resolved.pickle").write_bytes(b"not a pickle")
     value = first_value(site, SECOND)
     edit(site, SECOND, value, value + "3")
+    build(site)
+    assert resolved == ["resolve", "lookups"] * 2
+    assert same_as_clean(site)
+
+
+def test_a_base_that_does_not_match_its_keys_is_not_used(site, resolved):
+    build(site)
+    version = cachestore.code_version()
+    keys, resolution, look, events = cachestore.load(site / "cache", "resolved", version)
+    graph = resolution.graph
+    wrong = replace(graph, articles={slug: "content/articles/gone.md" for slug in graph.articles})
+    cachestore.save(site / "cache", "resolved", version, (keys, replace(resolution, graph=wrong), look, events))
+    value = first_value(site, FIRST)
+    edit(site, FIRST, value, value + "9")
     build(site)
     assert resolved == ["resolve", "lookups"] * 2
     assert same_as_clean(site)
