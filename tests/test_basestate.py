@@ -93,35 +93,30 @@ def test_a_changed_name_resolves_afresh_and_makes_a_new_base(site, resolved):
     assert same_as_clean(site)
 
 
-def test_a_base_the_parse_cache_no_longer_backs_is_not_used(site, resolved):
-    build(site)
-    (site / "cache/parsed.pickle").unlink()   # the base's records are gone with it
-    value = first_value(site, FIRST)
-    edit(site, FIRST, value, value + "7")
-    build(site)
-    assert resolved == ["resolve", "lookups"] * 2
-    assert same_as_clean(site)
+def lose_parses(site: Path) -> None:
+    """The parse cache goes, and the base's records with it."""
+    (site / "cache/parsed.pickle").unlink()
 
 
-def test_a_damaged_base_is_ignored(site, resolved):
-    build(site)
+def damage(site: Path) -> None:
+    """The base is no pickle any more."""
     (site / "cache/resolved.pickle").write_bytes(b"not a pickle")
-    value = first_value(site, SECOND)
-    edit(site, SECOND, value, value + "3")
-    build(site)
-    assert resolved == ["resolve", "lookups"] * 2
-    assert same_as_clean(site)
 
 
-def test_a_base_that_does_not_match_its_keys_is_not_used(site, resolved):
-    build(site)
+def mismatch(site: Path) -> None:
+    """The base's graph names files its keys do not (only a hand could do this)."""
     version = cachestore.code_version()
     keys, resolution, look, events = cachestore.load(site / "cache", "resolved", version)
-    graph = resolution.graph
-    wrong = replace(graph, articles={slug: "content/articles/gone.md" for slug in graph.articles})
+    wrong = replace(resolution.graph, articles={slug: "content/articles/gone.md" for slug in resolution.graph.articles})
     cachestore.save(site / "cache", "resolved", version, (keys, replace(resolution, graph=wrong), look, events))
-    value = first_value(site, FIRST)
-    edit(site, FIRST, value, value + "9")
+
+
+@pytest.mark.parametrize("spoil", [lose_parses, damage, mismatch])
+def test_a_base_that_cannot_be_trusted_is_not_used(site, resolved, spoil):
+    build(site)
+    spoil(site)
+    value = first_value(site, SECOND)
+    edit(site, SECOND, value, value + "3")
     build(site)
     assert resolved == ["resolve", "lookups"] * 2
     assert same_as_clean(site)
