@@ -116,7 +116,6 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
     quick = reread_sources(options.content, memo.sources, memo.changed) \
         if memo.changed is not None and not options.derived else None   # a save in `serve`: the watcher said what
     stored = cache.stored_parses() if cache else None
-    gc.freeze()   # the parses the cache held live until the build ends: the collector need not walk them
     unread = cache.unread(last, stored, config.allow_html) if cache and last else None   # files the cache knows
     sources, reading, stamps = quick or read_sources(options.content, memo.sources, unread)
     if quick:
