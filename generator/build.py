@@ -117,7 +117,7 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
         if memo.changed is not None and not options.derived else None   # a save in `serve`: the watcher said what
     stored = cache.stored_parses() if cache else None
     unread = cache.unread(last, stored, config.allow_html) if cache and last else None   # files the cache knows
-    sources, reading, stamps = quick or read_sources(options.content, memo.sources, unread)
+    sources, reading, stamps = quick or read_sources(options.content, memo.sources, unread, cache and cache.stamps)
     if quick:
         reading.warnings.extend(memo.read_warnings)   # of files the watcher saw unchanged
     problems.extend(reading)

@@ -30,17 +30,19 @@ Stamp = tuple[int, int, int]   # a file's (mtime in ns, size, inode): when it di
 
 def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | None = None,
                  unread: Callable[[str, str, str, Stamp], str | None] | None = None,
+                 taken: Mapping[str, Stamp] | None = None,
                  ) -> tuple[tuple[Source, ...], Problems, dict[str, tuple[Stamp, Source]]]:
     """Read every article, profile and properties.yaml below `content_dir`, sorted by path.
 
     Files whose stamp matches one in `known` (from an earlier read) are not read again, nor are
     those for which `unread(path, rel, kind, stamp)` gives the digest of their text (the cache holds
     their parse): their sources carry the digest instead of the text. The third value maps each
-    file read cleanly to its stamp and source, for the next call.
+    file read cleanly to its stamp and source, for the next call. `taken` holds stamps taken
+    already in this build (the cache's): those files are not looked at again for them.
     """
     problems = Problems()
     root = content_dir.resolve()
-    known = known or {}
+    known, taken = known or {}, taken or {}
     sources, stamps = [], {}
     for rel, display in _content_files(content_dir, root, problems):
         kind = _kind_of(rel)
@@ -48,7 +50,7 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
             if rel.endswith(".md"):
                 problems.warn(display, 1, "ignored: Markdown files belong in articles/, companies/, sites/, events/ or people/")
             continue
-        stamp = _stamp(display)
+        stamp = taken.get(rel) or _stamp(display)
         if rel in known and known[rel][0] == stamp and stamp is not None:
             source = known[rel][1]
         elif unread is not None and stamp is not None and (digest := unread(display, rel, kind, stamp)) is not None:
