@@ -162,6 +162,7 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
+        files.update(derived.staged)
         if previous is not None and derived.search is previous.search and outputs is not None and last is not None:
             files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
         progress.stage("write", len(files))

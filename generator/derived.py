@@ -24,6 +24,7 @@ class Derived:
     search: SearchIndex            # the Pagefind bundle and the digest of what it indexed
     rows: Mapping[str, SubjectRows]   # each subject's rows of the exports, by entity id, for the next build
     documents: Mapping[str, bytes] = field(default_factory=dict)   # the search documents, by output path, likewise
+    staged: Mapping[str, bytes | Staged] = field(default_factory=dict)   # the bundle's files made and staged now, if any
 
 
 def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
@@ -45,8 +46,8 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
     except BaseException:
         job.cancel()
         raise
-    search, problems = job.result()
-    return Derived(exports, search, rows, documents), problems
+    search, problems = job.result(stager)
+    return Derived(exports, search, rows, documents, job.staged()), problems
 
 
 def sheet_keys(graph: Graph, pages: Mapping[str, Rendered]) -> dict[str, str]:

@@ -41,6 +41,7 @@ from .errors import Problems
 from .model import Graph
 from .searchdocs import search_documents
 from .urls import PAGEFIND
+from .write import Staged, Stager
 
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 PARTS_FILE = "factsheet-parts.json"   # beside pagefind.js: the folders of the other parts, for search.js
@@ -80,7 +81,8 @@ class SearchJob:
     build's thread; the background thread only runs Pagefind on them, one part after another, and
     `result()` reads the bundles back. So the thread needs Python's interpreter lock only to start
     a process and to see it end: a thread that wrote or read thousands of files while the build's
-    thread makes the exports would wait for that lock at every file.
+    thread makes the exports would wait for that lock at every file. Given a stager, `result()`
+    stages each part's files as soon as that part is indexed, while Pagefind indexes the next one.
     """
 
     def __init__(self, done: tuple[SearchIndex, Problems] | None = None) -> None:
@@ -94,6 +96,9 @@ class SearchJob:
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._cancelled = False
+        self._indexed = threading.Condition()   # notified as each run ends
+        self._runs_ended = 0
+        self._staged: dict[str, bytes | Staged] = {}
 
     def _start(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> SearchJob:
         self._binary, self._parts, self._made = binary, parts, dict(reused)
@@ -110,26 +115,46 @@ class SearchJob:
         self._thread.start()
         return self
 
-    def result(self) -> tuple[SearchIndex, Problems]:
-        """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds)."""
-        if self._thread is not None:
-            self._thread.join()
+    def result(self, stager: Stager | None = None) -> tuple[SearchIndex, Problems]:
+        """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds).
+
+        With a `stager`, the files of each part indexed now are staged as soon as it is done; `staged()` then
+        says what stands in for them."""
         if self._outcome is None:
             problems = Problems()
             try:
-                if self._error is not None:
-                    raise self._error
-                for run in self._runs:
-                    self._made[run.part.key] = run.bundle_files()
+                for number, run in enumerate(self._runs):
+                    self._wait_for(number)
+                    self._made[run.part.key] = files = run.bundle_files()
+                    if stager is not None:
+                        self._staged.update((path, stager.stage(path, data)) for path, data in files.items())
                 self._outcome = _combine(self._parts, self._made), problems
             except (OSError, subprocess.SubprocessError) as error:
                 if not self._cancelled:
                     problems.warn(str(self._binary), 1, f"search index not built: {error}")
                 self._outcome = NO_INDEX, problems
+                if stager is not None:
+                    stager.unstage(self._staged)
+                self._staged = {}
             finally:
+                if self._outcome is None:   # staging failed: the build fails, and Pagefind need not go on
+                    self.cancel()
+                if self._thread is not None:
+                    self._thread.join()
                 for run in self._runs:
                     run.scratch.cleanup()
         return self._outcome
+
+    def staged(self) -> dict[str, bytes | Staged]:
+        """The files of the bundle that `result(stager)` staged: what stands in for each (KEEP, or where it is staged)."""
+        return dict(self._staged)
+
+    def _wait_for(self, number: int) -> None:
+        """Wait until run `number` has ended; raise the error that stopped Pagefind, if any."""
+        with self._indexed:
+            self._indexed.wait_for(lambda: self._runs_ended > number or self._error is not None)
+        if self._error is not None:
+            raise self._error
 
     def cancel(self) -> None:
         """Stop Pagefind if it runs (the build failed); `result()` then gives no index."""
@@ -142,8 +167,13 @@ class SearchJob:
         try:
             for run in self._runs:
                 self._pagefind(run.command)
+                with self._indexed:
+                    self._runs_ended += 1
+                    self._indexed.notify_all()
         except (OSError, subprocess.SubprocessError) as error:
-            self._error = error
+            with self._indexed:
+                self._error = error
+                self._indexed.notify_all()
 
     def _pagefind(self, command: list[str]) -> None:
         with self._lock:

@@ -11,12 +11,13 @@ it was when the build fails.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 STAGING = ".factsheet-staging"
 SMALL = 1 << 20   # a file up to this size is compared with the output's in memory; a bigger one once staged
@@ -75,6 +76,13 @@ class Stager:
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or self.folder}: {error.strerror}") from None
         return Staged(rel)
+
+    def unstage(self, files: Mapping[str, bytes | Staged]) -> None:
+        """Remove the staged ones of these files again: they are not to be written after all."""
+        for data in files.values():
+            if isinstance(data, Staged):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(target_file(str(self.folder), data.name))
 
     def discard(self) -> None:
         """Remove what was staged (the build failed): the output is left as it was."""

@@ -32,6 +32,7 @@ from generator.quantities import Quantity
 from generator.resolve import resolve_graph
 from generator.searchdocs import search_documents
 from generator.sources import read_sources
+from generator.write import Staged, Stager
 
 BASE_URL = "https://example.org/factsheet/"      # the demo's site.yaml
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -553,3 +554,36 @@ def test_scratch_folders_that_killed_builds_left_are_removed_a_day_later(graph, 
     index, _ = search.search_index(graph, SiteConfig())
     assert index.files
     assert not old.exists() and recent.exists() and other.exists()
+
+
+def test_each_part_of_the_index_is_staged_as_soon_as_pagefind_has_made_it(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    stager = Stager(tmp_path / "out")
+    stage = stager.stage
+    ended_at_first_stage = []
+    job = search.start_search(graph, SiteConfig())
+    monkeypatch.setattr(stager, "stage", lambda path, data: (
+        ended_at_first_stage or ended_at_first_stage.append(job._runs_ended), stage(path, data))[1])
+    index, problems = job.result(stager)
+    assert not problems.warnings and len(job._runs) == 3
+    assert ended_at_first_stage[0] < 3   # the first part was staged while Pagefind still made another
+    staged = job.staged()
+    assert set(staged) == set(index.files) - {"pagefind/" + search.PARTS_FILE}
+    assert all(isinstance(data, Staged) for data in staged.values())
+    for path, data in staged.items():
+        assert (stager.folder / path).read_bytes() == index.files[path]
+
+
+def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    commands = []
+    command = search.pagefind_command
+    failing = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    monkeypatch.setattr(search, "pagefind_command",
+                        lambda *args: commands.append(args) or (failing if len(commands) == 3 else command(*args)))
+    stager = Stager(tmp_path / "out")
+    job = search.start_search(graph, SiteConfig())
+    index, problems = job.result(stager)
+    assert index is search.NO_INDEX and "search index not built" in str(problems.warnings[0])
+    assert job.staged() == {}
+    assert not [p for p in stager.folder.rglob("*") if p.is_file()]   # the first two parts' files were staged, then removed
