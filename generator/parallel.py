@@ -16,7 +16,7 @@ import gc
 import os
 import pickle
 import signal
-from typing import Any, BinaryIO, Callable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 
 def default_workers() -> int:
@@ -140,7 +140,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def shard_of(items, shard: int, shards: int):
-    """The `shard`-th of `shards` contiguous runs of a sequence (the last may be shorter)."""
-    size = -(-len(items) // shards)
-    return items[shard * size:(shard + 1) * size]
+def balanced_runs(items: Sequence, costs: Iterable[float], count: int) -> list[Sequence]:
+    """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item).
+
+    A run ends before the item that would take it further past its share of the cost left than it falls short without it."""
+    left = sum(costs := list(costs))
+    runs, start, done = [], 0, 0.0
+    for index, cost in enumerate(costs):
+        share = left / (count - len(runs))
+        if index > start and len(runs) < count - 1 and done + cost - share > share - done:
+            runs.append(items[start:index])
+            start, left, done = index, left - done, 0.0
+        done += cost
+    return [*runs, items[start:]]

@@ -15,7 +15,7 @@ from .factfields import EVENT_KEYS, read_event_fields, read_events, read_facts
 from .fields import FieldReader
 from .frontmatter import load_meta, split_document
 from .markdown import render_body
-from .parallel import run_shards, shard_of
+from .parallel import balanced_runs, run_shards
 from .progress import NO_PROGRESS, NoProgress
 from .properties import parse_properties
 from .records import Article, Body, Name, Profile, PropertySpec, SourceInfo
@@ -35,6 +35,7 @@ RELATIONS = {"parent": "parent company", "in": "located in"}
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_SLUG = 100
 PARALLEL_FROM = 200   # fewer files than this are parsed in this process: forking would cost more than it saves
+FILE_COST = 2000      # what parsing a file costs beside its text, in characters' worth: for runs of equal cost
 _NO_DATE = PartialDate(1, 1, 1)   # stands in for a missing date; the build fails on that error anyway
 
 
@@ -68,9 +69,10 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
     if any(source.digest is not None for source in todo):
         raise ValueError("a content file left unread has no parse to reuse")
     shards = workers * 8 if workers > 1 and len(todo) >= PARALLEL_FROM else 1
+    runs = balanced_runs(todo, (FILE_COST + len(source.text) for source in todo), shards)
     progress.stage("parse", len(todo))
     fresh = []
-    for shard in run_shards(_parse_shard, (todo, md), shards, workers):
+    for shard in run_shards(_parse_shard, (runs, md), len(runs), workers):
         fresh += shard
         progress.advance(len(shard))
     made = dict(zip(todo, fresh))
@@ -89,10 +91,10 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
     return Parsed(tuple(articles), tuple(profiles), properties), problems, results
 
 
-def _parse_shard(shared: tuple[tuple[Source, ...], MarkdownIt], shard: int, shards: int) -> list[ParsedFile]:
-    """The `shard`-th of `shards` contiguous runs of the files, parsed."""
-    todo, md = shared
-    return [parse_file(source, md) for source in shard_of(todo, shard, shards)]
+def _parse_shard(shared: tuple[list[tuple[Source, ...]], MarkdownIt], shard: int, shards: int) -> list[ParsedFile]:
+    """The files of the `shard`-th run, parsed."""
+    runs, md = shared
+    return [parse_file(source, md) for source in runs[shard]]
 
 
 def parse_file(source: Source, md: MarkdownIt) -> ParsedFile:

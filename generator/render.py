@@ -13,7 +13,7 @@ from .model import Graph
 from .feeds import FeedPlanner
 from .inputs import PageInputs, template_digests
 from .pages import Page, PageKey, PagePlanner
-from .parallel import run_shards, shard_of
+from .parallel import balanced_runs, run_shards
 from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
 from .templating import render_page, static_files
@@ -63,8 +63,9 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     elif touched is not None and kept is not None:   # likewise, from the command line with the cache
         rendered, items = _kept_untouched(work, items, touched)
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
+    runs = balanced_runs(items, map(work.cost, items), shards) if shards > 1 else [items]
     progress.stage("render", len(items))
-    for shard in run_shards(_render_shard, (work, items), shards, workers):
+    for shard in run_shards(_render_shard, (work, runs), len(runs), workers):
         if isinstance(shard, ContentError):
             raise shard
         rendered.update(shard)
@@ -116,6 +117,9 @@ PageDigests = Mapping[str, str]   # page path -> the digest of its inputs when i
 Sink = Callable[[str, bytes], bytes | Staged]         # (output file, its bytes) -> what stands in for the bytes
 
 
+ITEM_COSTS = {"article": 0.95, "tag": 1.5, "home": 40.0}   # other pages' costs are worked out by `_Work.cost`
+
+
 @dataclass(frozen=True, slots=True)
 class _Work:
     """What rendering any page needs: shared by the workers of one build."""
@@ -151,6 +155,20 @@ class _Work:
         page = planner.plan(item)
         return page.path, self.render(page, keep, inputs)
 
+    def cost(self, item: Page | PageKey) -> float:
+        """About how long rendering an item takes, in milliseconds as measured at 10,000 articles (to share them out)."""
+        if isinstance(item, Page):
+            return 5.0
+        (what, which), graph, look = item, self.planner.graph, self.planner.look
+        if what == "entity":
+            return 0.3 + 0.09 * len(look.facts_of.get(which, ())) + 0.06 * len(graph.mentions.get(which, ())) \
+                + 0.13 * len(look.events_of.get(which, ()))
+        if what == "feed":
+            return 0.1 + 0.012 * len(graph.mentions.get(which, ())) if which else 20.0
+        if what == "articles":
+            return 0.03 * len(graph.articles)
+        return ITEM_COSTS.get(what, 20.0)
+
     def unchanged(self, path: str) -> tuple[str, Rendered] | None:
         """The page at `path` as the last build left it, if it is known: its inputs are unchanged."""
         earlier = self.previous.get(path)
@@ -178,12 +196,12 @@ class _Work:
                         inputs)
 
 
-def _render_shard(shared: tuple[_Work, list], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
-    """The `shard`-th of `shards` contiguous runs of the pages (keys are planned first), rendered."""
-    work, items = shared
+def _render_shard(shared: tuple[_Work, list[list]], shard: int, shards: int) -> dict[str, Rendered] | ContentError:
+    """The pages of the `shard`-th run (keys are planned first), rendered."""
+    work, runs = shared
     keep = shards == 1
     try:
-        pages = dict(work.render_item(item, keep) for item in shard_of(items, shard, shards))
+        pages = dict(work.render_item(item, keep) for item in runs[shard])
     except ContentError as error:   # a template error, sent back as a value
         return error
     return work.staged(pages)

@@ -12,7 +12,7 @@ from bench.corpus import write_corpus
 from generator import render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
-from generator.parallel import run_shards
+from generator.parallel import balanced_runs, run_shards
 from generator.parse import PARALLEL_FROM
 from generator.write import STAGING, Staged
 
@@ -40,6 +40,28 @@ def options(corpus: Path, output: Path, workers: int) -> BuildOptions:
 def test_shards_come_back_in_order_from_workers():
     results = list(run_shards(lambda shared, k, n: (shared, k, n), "x", 6, workers=2))
     assert results == [("x", k, 6) for k in range(6)]
+
+
+@pytest.mark.parametrize("costs, count, expected", [
+    ([1] * 10, 3, [3, 4, 3]),
+    ([100] + [1] * 9, 3, [1, 5, 4]),        # one heavy item has a run of its own, and the rest is shared evenly
+    ([1] * 9 + [100], 3, [9, 1]),           # fewer runs than asked: more would not make the longest shorter
+    ([1] * 3, 5, [1, 1, 1]),
+    ([], 4, [0]),
+])
+def test_balanced_runs_cut_contiguous_runs_of_about_equal_cost(costs, count, expected):
+    items = list(range(len(costs)))
+    runs = balanced_runs(items, costs, count)
+    assert [len(run) for run in runs] == expected
+    assert [item for run in runs for item in run] == items
+
+
+def test_balanced_runs_share_out_skewed_costs_better_than_equal_counts():
+    costs = [5.0] * 400 + [1.0] * 1200   # heavy fact sheets first, then light articles, as a site's pages are
+    runs = balanced_runs(list(range(1600)), costs, 16)
+    totals = [sum(costs[i] for i in run) for run in runs]
+    assert len(runs) == 16 and max(totals) <= sum(costs) / 16 + 5
+    assert max(totals) < 0.6 * 100 * 5   # equal counts would give the first run 100 heavy items
 
 
 def test_two_workers_build_the_same_bytes_and_warnings_as_one(corpus, tmp_path):
@@ -104,7 +126,7 @@ def test_a_cached_rebuild_in_workers_equals_a_clean_build(corpus, tmp_path, monk
     items = []
     run_shards = render.run_shards
     monkeypatch.setattr(render, "run_shards", lambda job, shared, shards, workers: items.append(
-        (len(shared[1]), shards)) or run_shards(job, shared, shards, workers))
+        (sum(map(len, shared[1])), shards)) or run_shards(job, shared, shards, workers))
     again = build_site(cached)
     (count, shards), = items
     assert count < 20 and shards == 1   # the touched pages and the site's own, here: the others were not looked at
