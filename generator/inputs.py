@@ -15,7 +15,6 @@ if the bytes are unchanged.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import io
@@ -140,8 +139,7 @@ def fingerprint(record: Any) -> str:
     if known is None or known[0] is not record:
         if len(_FINGERPRINTS) > MAX_FINGERPRINTS:
             _FINGERPRINTS.clear()
-        fields = (type(record).__name__, *(getattr(record, f.name) for f in dataclasses.fields(record)))
-        known = _FINGERPRINTS[id(record)] = (record, digest(fields))
+        known = _FINGERPRINTS[id(record)] = (record, digest(record))   # pickled as its class and field values (pickling.py)
     return known[1]
 
 
