@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import time
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Mapping
 
 from .config import SiteConfig
 from .derived import Derived, derive_files, sheet_keys
@@ -63,10 +62,8 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         outputs = cache.outputs(last, options.output) if cache is not None and last is not None and not options.keep else None
         try:
             planner, touched = _plan(graph, change, known_planner, cache, last)
-            keep_content = functools.cache(lambda: _keep_content(cache, content, resolution, planner, known_planner))
             files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
-                                                                 problems, progress, stager, planner, touched,
-                                                                 keep_content)
+                                                                 problems, progress, stager, planner, touched)
             intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
             report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
                                 present=intact) if options.write else None
@@ -77,13 +74,14 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         warnings = _sorted(problems.warnings)
         counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
         if cache is not None:
-            keep_content()   # done already, if the build made its search index: while Pagefind indexed
             cache.save(options.output, content.cached,
                        {path: page.inputs or UNDIGESTED for path, page in pages.items()},
                        None if previous and derived.search is previous.search else derived.search,
                        None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                        stamps_after(outputs, options.output, report) if outputs is not None and report else None,
                        derived.documents if derived else None)
+            if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
+                save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
         return BuildResult(
             *counts, warnings, report, time.perf_counter() - started,
             read=content.read, parsed=content.parsed_files,
@@ -144,10 +142,8 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
 def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,
                        last: Snapshot | None, outputs: Mapping | None, memo: Memo, problems: Problems, progress: NoProgress,
                        stager: Stager | None, planner: PagePlanner, touched: set[PageKey] | None,
-                       meanwhile: Callable[[], object] | None = None,
                        ) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
-    """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and
-    previous; `meanwhile` is called while the search index is being made, if it is."""
+    """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous."""
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
         files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
@@ -162,7 +158,7 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
                                    if cache else None)
             redo = touched if derived is None else None   # serve's last derived files may be older than its last build
-            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, meanwhile)
+            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
@@ -193,17 +189,6 @@ def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, 
     resolution, problems = resolve_site(content.parsed)
     change = change_of(resolution, content.parsed, content.edit) if content.edit and not problems.errors else None
     return resolution, change, None, problems
-
-
-def _keep_content(cache: BuildCache | None, content: _Content, resolution: Resolution, planner: PagePlanner,
-                  known_planner: PagePlanner | None) -> None:
-    """Keep the parses in the cache, and a resolution made from scratch as the next edit's base: both hold
-    whatever becomes of the output, so they are written before it is, while Pagefind indexes."""
-    if cache is None or content.cached is None:
-        return
-    cache.save_parses(content.cached)
-    if known_planner is None:   # resolved from scratch: the next edit's base
-        save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
 
 
 def _plan(graph: Graph, change: Change | None, planner: PagePlanner | None, cache: BuildCache | None,

@@ -165,21 +165,18 @@ class BuildCache:
         rows = load(self.folder, "exports", self.version)
         return rows if isinstance(rows, dict) else {}
 
-    def save_parses(self, parses: CachedParses) -> None:
-        """Keep what parsing each content file gave (valid whatever becomes of the build: it is keyed by the text)."""
+    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
+             counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
+             outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None) -> None:
+        """Remember this build: its parses, page digests, search index, export rows, search documents and the
+        snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
+        output files' stamps, are taken afresh if not given)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
             save(self.folder, "parsed-new", self.version, recent)
         else:
             save(self.folder, "parsed", self.version, parses.results)
             save(self.folder, "parsed-new", self.version, {})
-
-    def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
-             counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
-             outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None) -> None:
-        """Remember this build: its page digests, search index, export rows, search documents and the snapshot
-        of its inputs (`parses` among them: `save_parses` keeps them) and outputs (a search index or rows given
-        as None are unchanged; `outputs`, the output files' stamps, are taken afresh if not given)."""
         build = f"{self.opened_at!r}-{os.getpid()}"
         save(self.folder, "pages", self.version, (build, dict(pages)))
         if search is not None:

@@ -120,20 +120,3 @@ def test_a_base_that_cannot_be_trusted_is_not_used(site, resolved, spoil):
     build(site)
     assert resolved == ["resolve", "lookups"] * 2
     assert same_as_clean(site)
-
-
-def test_the_parses_and_the_base_are_kept_while_pagefind_indexes_and_hold_when_the_write_fails(site, monkeypatch):
-    from generator import search, write
-    seen = []
-    result = search.SearchJob.result
-    monkeypatch.setattr(search.SearchJob, "result", lambda job, *args: seen.append(
-        sorted(p.name for p in (site / "cache").glob("*.pickle"))) or result(job, *args))
-    monkeypatch.setattr(build_module, "write_site", lambda *args, **kwargs: (_ for _ in ()).throw(
-        write.OutputError("disk full")))
-    with pytest.raises(write.OutputError):
-        build(site)
-    assert seen == [["parsed-new.pickle", "parsed.pickle", "resolved.pickle"]]   # before the index was waited for
-    assert not (site / "out").exists() and not (site / "cache/build.pickle").exists()
-    monkeypatch.undo()
-    build(site)   # the kept parses and base serve the next build, whose output equals a clean one
-    assert same_as_clean(site)
