@@ -98,6 +98,7 @@ class SearchJob:
         self._cancelled = False
         self._indexed = threading.Condition()   # notified as each run ends
         self._runs_ended = 0
+        self._thread_ended = False
         self._staged: dict[str, bytes | Staged] = {}
 
     def _start(self, binary: Path, parts: list[_Part], reused: dict, config: SiteConfig) -> SearchJob:
@@ -123,6 +124,8 @@ class SearchJob:
         if self._outcome is None:
             problems = Problems()
             try:
+                if self._error is not None:   # no scratch folder for the documents
+                    raise self._error
                 for number, run in enumerate(self._runs):
                     self._wait_for(number)
                     self._made[run.part.key] = files = run.bundle_files()
@@ -152,9 +155,11 @@ class SearchJob:
     def _wait_for(self, number: int) -> None:
         """Wait until run `number` has ended; raise the error that stopped Pagefind, if any."""
         with self._indexed:
-            self._indexed.wait_for(lambda: self._runs_ended > number or self._error is not None)
+            self._indexed.wait_for(lambda: self._runs_ended > number or self._thread_ended)
         if self._error is not None:
             raise self._error
+        if self._runs_ended <= number:
+            raise subprocess.SubprocessError("the search thread stopped")
 
     def cancel(self) -> None:
         """Stop Pagefind if it runs (the build failed); `result()` then gives no index."""
@@ -171,8 +176,10 @@ class SearchJob:
                     self._runs_ended += 1
                     self._indexed.notify_all()
         except (OSError, subprocess.SubprocessError) as error:
+            self._error = error
+        finally:
             with self._indexed:
-                self._error = error
+                self._thread_ended = True
                 self._indexed.notify_all()
 
     def _pagefind(self, command: list[str]) -> None:

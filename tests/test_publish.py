@@ -587,3 +587,16 @@ def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_
     assert index is search.NO_INDEX and "search index not built" in str(problems.warnings[0])
     assert job.staged() == {}
     assert not [p for p in stager.folder.rglob("*") if p.is_file()]   # the first two parts' files were staged, then removed
+
+
+def test_documents_that_cannot_be_written_for_pagefind_give_a_warning_not_a_failure(graph, monkeypatch):
+    monkeypatch.setattr(search, "_write_documents", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
+    index, problems = search.start_search(graph, SiteConfig()).result()
+    assert index is search.NO_INDEX and "No space left" in str(problems.warnings[0])
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_search_thread_that_dies_of_an_unforeseen_error_ends_the_wait(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search.SearchJob, "_pagefind", lambda job, command: 1 / 0)
+    index, problems = search.start_search(graph, SiteConfig()).result(Stager(tmp_path / "out"))
+    assert index is search.NO_INDEX and "search thread stopped" in str(problems.warnings[0])
