@@ -14,7 +14,7 @@ thread while the build makes the exports; `search_index` waits for it. (Started 
 are rendered, Pagefind fought the render workers for the two cores measured on, and the build
 took longer and more memory.) They are indexed in parts of
 at most about PART_SIZE documents, one run of the `pagefind[bin]` binary after another, each in a
-scratch folder (in memory, /dev/shm, when there is room): that bounds Pagefind's memory, and an
+scratch folder (in memory, /dev/shm, when there is room; pagefindrun.py): that bounds Pagefind's memory, and an
 edit re-indexes only its part. The first part's bundle is `pagefind/`, the others `pagefind/part-N/`,
 listed in `pagefind/factsheet-parts.json`; search.js merges them into one search. Each part's key
 is the digest of its documents and of the settings that shape its bundle, so an edit that changes
@@ -26,12 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
-import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -41,16 +37,12 @@ from .errors import Problems
 from .model import Graph
 from .searchdocs import search_documents
 from .urls import PAGEFIND
+from .pagefindrun import ScratchRun, pagefind_binary, pagefind_version, remove_stale_scratch, scratch_folder
 from .write import Staged, Stager
 
-UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 PARTS_FILE = "factsheet-parts.json"   # beside pagefind.js: the folders of the other parts, for search.js
 PART_SIZE = 5000                      # documents per Pagefind run: its memory grows about 29 KB a document
 TIMEOUT = 300
-MEMORY_FOLDER = Path("/dev/shm")
-BLOCK = 8192   # room a small file takes in the scratch folder, counted generously
-SCRATCH_PREFIX = "factsheet-search-"
-STALE_SECONDS = 24 * 3600   # a scratch folder this old was left by a build that was killed
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +81,7 @@ class SearchJob:
         self._outcome = done
         self._parts: list[_Part] = []
         self._made: dict[str, Mapping[str, bytes]] = {}   # part key -> its bundle's files, reused or read back
-        self._runs: list[_Run] = []
+        self._runs: list[ScratchRun] = []
         self._binary: Path | None = None
         self._error: OSError | subprocess.SubprocessError | None = None
         self._thread: threading.Thread | None = None
@@ -108,7 +100,7 @@ class SearchJob:
             scratch = scratch_folder(sum(len(part.documents) for part in todo))
             remove_stale_scratch(scratch)
             for part in todo:
-                self._runs.append(_Run.prepare(part, binary, config, scratch))
+                self._runs.append(ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch))
         except OSError as error:
             self._error = error
             return self
@@ -128,7 +120,7 @@ class SearchJob:
                     raise self._error
                 for number, run in enumerate(self._runs):
                     self._wait_for(number)
-                    self._made[run.part.key] = files = run.bundle_files()
+                    self._made[run.key] = files = run.bundle_files()
                     if stager is not None:
                         self._staged.update((path, stager.stage(path, data)) for path, data in files.items())
                 self._outcome = _combine(self._parts, self._made), problems
@@ -198,33 +190,6 @@ class SearchJob:
             raise subprocess.SubprocessError(f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
 
 
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """One part's documents in a scratch folder, and the Pagefind command that indexes them into a bundle there."""
-
-    part: _Part
-    scratch: tempfile.TemporaryDirectory
-    bundle: Path
-    command: list[str]
-
-    @classmethod
-    def prepare(cls, part: _Part, binary: Path, config: SiteConfig, folder: str | None) -> _Run:
-        """The part's documents written to a new scratch folder below `folder` (None: the system's)."""
-        scratch = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=folder)
-        site, bundle = Path(scratch.name, "site"), Path(scratch.name, "bundle")
-        try:
-            _write_documents(site, part.documents)
-        except OSError:
-            scratch.cleanup()
-            raise
-        return cls(part, scratch, bundle, pagefind_command(binary, site, bundle, config))
-
-    def bundle_files(self) -> dict[str, bytes]:
-        """The files of the bundle Pagefind made, by output path."""
-        return {self.part.folder + p.relative_to(self.bundle).as_posix(): p.read_bytes()
-                for p in sorted(self.bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
-
-
 def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,
                  documents: Mapping[str, bytes] | None = None) -> SearchJob:
     """Start indexing the graph's search documents (made now unless given) in the background; parts whose
@@ -258,7 +223,7 @@ def split_documents(documents: Mapping[str, bytes], config: SiteConfig, binary: 
     groups: list[dict[str, bytes]] = [{} for _ in range(count)]
     for path in sorted(documents):
         groups[int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % count][path] = documents[path]
-    settings = f"{config.language}\0{config.pretty_urls}\0{_version(binary)}\0"
+    settings = f"{config.language}\0{config.pretty_urls}\0{pagefind_version(binary)}\0"
     parts = []
     for number, group in enumerate(groups):
         folder = PAGEFIND + (f"part-{number}/" if number else "")
@@ -279,67 +244,3 @@ def _digest(chunks) -> str:
     for chunk in chunks:
         digest.update(chunk if isinstance(chunk, bytes) else chunk.encode())
     return digest.hexdigest()
-
-
-def pagefind_binary() -> Path | None:
-    """The Pagefind executable that `pagefind[bin]` ships, or None."""
-    try:
-        from pagefind_bin import get_executable
-        return Path(get_executable())
-    except (ImportError, OSError, FileNotFoundError):
-        return None
-
-
-def pagefind_command(binary: Path, site: Path, bundle: Path, config: SiteConfig) -> list[str]:
-    """The command line that indexes the documents in `site` into `bundle`."""
-    command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent",
-               "--force-language", config.language.split("-")[0].lower() or "en"]
-    return command if config.pretty_urls else [*command, "--keep-index-url"]
-
-
-def scratch_folder(documents: int) -> str | None:
-    """Where the documents and bundle are made: in memory when it has room (ext4 is slow to create
-    thousands of small files), else the system's temporary folder (None)."""
-    try:
-        room = shutil.disk_usage(MEMORY_FOLDER).free
-    except OSError:
-        return None
-    if os.access(MEMORY_FOLDER, os.W_OK) and room > 4 * BLOCK * documents + (64 << 20):
-        return str(MEMORY_FOLDER)
-    return None
-
-
-def remove_stale_scratch(folder: str | None) -> None:
-    """Remove the scratch folders that builds which were killed left in `folder` (None: the system's temporary
-    folder) more than STALE_SECONDS ago: in /dev/shm they would hold memory until the machine restarts."""
-    root = folder or tempfile.gettempdir()
-    limit = time.time() - STALE_SECONDS
-    try:
-        with os.scandir(root) as scan:
-            stale = [entry.path for entry in scan if entry.name.startswith(SCRATCH_PREFIX)
-                     and entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit]
-    except OSError:
-        return
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)   # another user's is not ours to remove: left as it is
-
-
-def _write_documents(site: Path, documents: Mapping[str, bytes]) -> None:
-    made: set[Path] = set()
-    for path, data in documents.items():   # sorted, so Pagefind finds them in the same order each time
-        target = site.joinpath(*path.split("/"))
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
-
-
-def _version(binary: Path | None) -> str:
-    """The installed pagefind_bin version, which shapes the bundle ('' when unknown)."""
-    if binary is None:
-        return ""
-    try:
-        from importlib.metadata import version
-        return version("pagefind_bin")
-    except Exception:   # metadata missing or unreadable: the documents alone key the index
-        return ""

@@ -22,7 +22,7 @@ import feedparser
 import pytest
 
 from conftest import FIXTURES, ROOT, build_quietly, snapshot, soup, write_files
-from generator import search
+from generator import pagefindrun, search
 from generator.config import SiteConfig
 from generator.exports import COLUMNS, defuse
 from generator.markdown import make_markdown
@@ -460,8 +460,8 @@ def test_an_edit_that_changes_no_searched_text_reuses_the_index(graph):
 def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(graph, monkeypatch):
     monkeypatch.setattr(search, "PART_SIZE", 20)
     runs = []
-    command = search.pagefind_command
-    monkeypatch.setattr(search, "pagefind_command", lambda *args: runs.append(args) or command(*args))
+    command = pagefindrun.pagefind_command
+    monkeypatch.setattr(pagefindrun, "pagefind_command", lambda *args: runs.append(args) or command(*args))
     index, problems = search.search_index(graph, SiteConfig(pretty_urls=True))
     parts = json.loads(index.files["pagefind/factsheet-parts.json"])["parts"]
     assert parts == ["part-1/", "part-2/"] and len(runs) == 3 and not problems.warnings
@@ -480,9 +480,9 @@ def test_a_large_index_comes_in_parts_and_an_edit_reindexes_only_its_part(graph,
 
 def test_a_failed_build_can_stop_the_search_it_started(graph, monkeypatch, tmp_path):
     slow = [sys.executable, "-c", "import time; time.sleep(30)"]   # stands in for a long Pagefind run
-    monkeypatch.setattr(search, "pagefind_command", lambda *args: slow)
-    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
-    monkeypatch.setattr(search.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pagefindrun, "pagefind_command", lambda *args: slow)
+    monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(pagefindrun.tempfile, "tempdir", str(tmp_path))
     started = time.perf_counter()
     job = search.start_search(graph, SiteConfig())
     assert list(tmp_path.glob("factsheet-search-*"))
@@ -493,11 +493,11 @@ def test_a_failed_build_can_stop_the_search_it_started(graph, monkeypatch, tmp_p
 
 
 def test_the_search_thread_only_waits_on_pagefind_and_scratch_folders_are_removed(graph, monkeypatch, tmp_path):
-    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
-    monkeypatch.setattr(search.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(pagefindrun.tempfile, "tempdir", str(tmp_path))
     threads = []
-    real_write = search._write_documents
-    monkeypatch.setattr(search, "_write_documents",
+    real_write = pagefindrun.write_documents
+    monkeypatch.setattr(pagefindrun, "write_documents",
                         lambda *args: (threads.append(threading.current_thread()), real_write(*args)))
     index, problems = search.search_index(graph, SiteConfig())
     assert index.files and not problems.warnings
@@ -543,9 +543,9 @@ def test_feeds_stay_well_formed_xml_whatever_the_titles_hold(tmp_path, run_cli):
 
 
 def test_scratch_folders_that_killed_builds_left_are_removed_a_day_later(graph, monkeypatch, tmp_path):
-    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
-    monkeypatch.setattr(search.tempfile, "tempdir", str(tmp_path))
-    day_ago = time.time() - search.STALE_SECONDS - 60
+    monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(pagefindrun.tempfile, "tempdir", str(tmp_path))
+    day_ago = time.time() - pagefindrun.STALE_SECONDS - 60
     old, recent, other = tmp_path / "factsheet-search-old", tmp_path / "factsheet-search-recent", tmp_path / "mine"
     for folder in (old, recent, other):
         (folder / "site").mkdir(parents=True)
@@ -577,9 +577,9 @@ def test_each_part_of_the_index_is_staged_as_soon_as_pagefind_has_made_it(graph,
 def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_path):
     monkeypatch.setattr(search, "PART_SIZE", 20)
     commands = []
-    command = search.pagefind_command
+    command = pagefindrun.pagefind_command
     failing = [sys.executable, "-c", "import sys; sys.exit(3)"]
-    monkeypatch.setattr(search, "pagefind_command",
+    monkeypatch.setattr(pagefindrun, "pagefind_command",
                         lambda *args: commands.append(args) or (failing if len(commands) == 3 else command(*args)))
     stager = Stager(tmp_path / "out")
     job = search.start_search(graph, SiteConfig())
@@ -590,7 +590,7 @@ def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_
 
 
 def test_documents_that_cannot_be_written_for_pagefind_give_a_warning_not_a_failure(graph, monkeypatch):
-    monkeypatch.setattr(search, "_write_documents", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
+    monkeypatch.setattr(pagefindrun, "write_documents", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
     index, problems = search.start_search(graph, SiteConfig()).result()
     assert index is search.NO_INDEX and "No space left" in str(problems.warnings[0])
 

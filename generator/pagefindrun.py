@@ -1,0 +1,118 @@
+"""Running the Pagefind binary: a part's documents in a scratch folder, the command that indexes them,
+and the bundle Pagefind made, read back (search.py decides what is indexed, in which parts, and when).
+
+The scratch folders are in memory (/dev/shm) when there is room: ext4 is slow to create thousands of
+small files. A scratch folder that a killed build left is removed a day later.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .config import SiteConfig
+
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+MEMORY_FOLDER = Path("/dev/shm")
+BLOCK = 8192   # room a small file takes in the scratch folder, counted generously
+SCRATCH_PREFIX = "factsheet-search-"
+STALE_SECONDS = 24 * 3600   # a scratch folder this old was left by a build that was killed
+
+
+@dataclass(frozen=True, slots=True)
+class ScratchRun:
+    """One part's documents in a scratch folder, and the Pagefind command that indexes them into a bundle there."""
+
+    key: str                      # the part's key
+    folder: str                   # the output folder of its bundle
+    scratch: tempfile.TemporaryDirectory
+    bundle: Path
+    command: list[str]
+
+    @classmethod
+    def prepare(cls, key: str, folder: str, documents: Mapping[str, bytes], binary: Path, config: SiteConfig,
+                parent: str | None) -> ScratchRun:
+        """A part's documents (by output path) written to a new scratch folder below `parent` (None: the system's)."""
+        scratch = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=parent)
+        site, bundle = Path(scratch.name, "site"), Path(scratch.name, "bundle")
+        try:
+            write_documents(site, documents)
+        except OSError:
+            scratch.cleanup()
+            raise
+        return cls(key, folder, scratch, bundle, pagefind_command(binary, site, bundle, config))
+
+    def bundle_files(self) -> dict[str, bytes]:
+        """The files of the bundle Pagefind made, by output path."""
+        return {self.folder + p.relative_to(self.bundle).as_posix(): p.read_bytes()
+                for p in sorted(self.bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
+
+
+def pagefind_binary() -> Path | None:
+    """The Pagefind executable that `pagefind[bin]` ships, or None."""
+    try:
+        from pagefind_bin import get_executable
+        return Path(get_executable())
+    except (ImportError, OSError, FileNotFoundError):
+        return None
+
+
+def pagefind_command(binary: Path, site: Path, bundle: Path, config: SiteConfig) -> list[str]:
+    """The command line that indexes the documents in `site` into `bundle`."""
+    command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--silent",
+               "--force-language", config.language.split("-")[0].lower() or "en"]
+    return command if config.pretty_urls else [*command, "--keep-index-url"]
+
+
+def scratch_folder(documents: int) -> str | None:
+    """Where the documents and bundle are made: in memory when it has room (ext4 is slow to create
+    thousands of small files), else the system's temporary folder (None)."""
+    try:
+        room = shutil.disk_usage(MEMORY_FOLDER).free
+    except OSError:
+        return None
+    if os.access(MEMORY_FOLDER, os.W_OK) and room > 4 * BLOCK * documents + (64 << 20):
+        return str(MEMORY_FOLDER)
+    return None
+
+
+def remove_stale_scratch(folder: str | None) -> None:
+    """Remove the scratch folders that builds which were killed left in `folder` (None: the system's temporary
+    folder) more than STALE_SECONDS ago: in /dev/shm they would hold memory until the machine restarts."""
+    root = folder or tempfile.gettempdir()
+    limit = time.time() - STALE_SECONDS
+    try:
+        with os.scandir(root) as scan:
+            stale = [entry.path for entry in scan if entry.name.startswith(SCRATCH_PREFIX)
+                     and entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit]
+    except OSError:
+        return
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)   # another user's is not ours to remove: left as it is
+
+
+def write_documents(site: Path, documents: Mapping[str, bytes]) -> None:
+    """Write the documents, by output path, below the folder `site`."""
+    made: set[Path] = set()
+    for path, data in documents.items():   # sorted, so Pagefind finds them in the same order each time
+        target = site.joinpath(*path.split("/"))
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+
+
+def pagefind_version(binary: Path | None) -> str:
+    """The installed pagefind_bin version, which shapes the bundle ('' when unknown)."""
+    if binary is None:
+        return ""
+    try:
+        from importlib.metadata import version
+        return version("pagefind_bin")
+    except Exception:   # metadata missing or unreadable: the documents alone key the index
+        return ""
