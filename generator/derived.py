@@ -45,6 +45,7 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
                                      previous.rows if previous else None)
     except BaseException:
         job.cancel()
+        job.result()   # once Pagefind has stopped: its scratch folders are removed
         raise
     search, problems = job.result(stager)
     return Derived(exports, search, rows, documents, job.staged()), problems

@@ -600,3 +600,13 @@ def test_a_search_thread_that_dies_of_an_unforeseen_error_ends_the_wait(graph, m
     monkeypatch.setattr(search.SearchJob, "_pagefind", lambda job, command: 1 / 0)
     index, problems = search.start_search(graph, SiteConfig()).result(Stager(tmp_path / "out"))
     assert index is search.NO_INDEX and "search thread stopped" in str(problems.warnings[0])
+
+
+def test_a_build_that_fails_while_pagefind_indexes_leaves_no_scratch_folder(graph, monkeypatch, tmp_path):
+    from generator import derived
+    monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(pagefindrun.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(derived, "export_files", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
+    with pytest.raises(OSError):
+        derived.derive_files(graph, SiteConfig(), None)
+    assert not list(tmp_path.glob("factsheet-search-*"))
