@@ -144,7 +144,8 @@ def balanced_runs(items: Sequence, costs: Iterable[float], count: int) -> list[S
     """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item).
 
     A run ends before the item that would take it further past its share of the cost left than it falls short without it."""
-    left = sum(costs := list(costs))
+    costs = list(costs)
+    left = sum(costs)
     runs, start, done = [], 0, 0.0
     for index, cost in enumerate(costs):
         share = left / (count - len(runs))
