@@ -158,7 +158,8 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
                                    if cache else None)
             redo = touched if derived is None else None   # serve's last derived files may be older than its last build
-            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo)
+            intact = _intact_test(outputs, last) if derived is None and cache is not None and cache.same_theme(last) else None
+            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, intact)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)
@@ -183,7 +184,7 @@ def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, 
         if quick is not None:
             resolution, change, problems = quick
             planner = known.planner.after_edit(resolution.graph, change)
-            if known.edit is not content.edit:   # the base's: the change since the last build is another
+            if known.edit != content.edit:   # the base's: the change since the last build is another
                 change = change_of(resolution, content.parsed, content.edit) if content.edit else None
             return resolution, change, planner, problems
     resolution, problems = resolve_site(content.parsed)
@@ -199,6 +200,14 @@ def _plan(graph: Graph, change: Change | None, planner: PagePlanner | None, cach
     if change is None:
         return planner, None
     return planner, touched_pages(graph, planner.look, change) if cache is None or cache.same_theme(last) else None
+
+
+def _intact_test(outputs: Mapping | None, last: Snapshot | None):
+    """Whether an output file is as the last build wrote it (None when the output was not looked at)."""
+    if outputs is None or last is None:
+        return None
+    written = last.outputs
+    return lambda rel: rel in outputs and outputs[rel] == written.get(rel)
 
 
 def _sorted(warnings: list[ContentError]) -> tuple[ContentError, ...]:

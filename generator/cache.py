@@ -7,7 +7,8 @@ It holds, in pickles written atomically (cachestore.py):
   nothing of that changed, the next build has nothing to do, and it sees so without listing the output.
 - `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
   its text, so that only changed files are parsed again (the small file holds what was parsed
-  since the big one was written).
+  since the big one was written). An article's fields beyond those lists and links show are
+  unpickled only when first read (storedarticle.py): an edit needs few of them.
 - `pages.pickle`: the digest of each page's inputs (inputs.py): a page whose file is as it was
   written is not planned again while its inputs are unchanged. Pages without a digest (home,
   indexes, the site's feed) are listed too: their files are kept while no edit touches them.
@@ -18,6 +19,9 @@ It holds, in pickles written atomically (cachestore.py):
   an edit that keeps every name is resolved from them (basestate.py).
 - `exports.pickle`: each subject's rows of the data exports, with the digest of its sheet's
   inputs: a subject whose digest is unchanged is not exported again.
+
+The snapshot is written last, and only when every other file was: a build whose search index or
+export rows could not be stored leaves none, and the next build trusts nothing in the output.
 
 The cache is safe to delete. A file that cannot be read, or that an other version of Factsheet
 (or of its libraries) wrote, is ignored and replaced. A content file whose stamp changed, or
@@ -32,12 +36,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .cachestore import code_version, file_digest, load, now, save, text_digest
+from .cachestore import code_version, file_digest, load, now, remove, save, text_digest
 from .errors import ContentError
 from .sources import Source, Stamp, content_stamps, read_text
 from .urls import output_file
 from .outputstamps import folder_stamps, output_stamps, outputs_intact
 from .parsecache import RACY_SECONDS, CachedParses, cached_parses, unread_test
+from .storedarticle import CACHE_REDUCERS
 
 if TYPE_CHECKING:
     from .parse import ParsedFile
@@ -173,19 +178,21 @@ class BuildCache:
         output files' stamps, are taken afresh if not given)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
-            save(self.folder, "parsed-new", self.version, recent)
+            save(self.folder, "parsed-new", self.version, recent, CACHE_REDUCERS)
         else:
-            save(self.folder, "parsed", self.version, parses.results)
+            save(self.folder, "parsed", self.version, parses.results, CACHE_REDUCERS)
             save(self.folder, "parsed-new", self.version, {})
         build = f"{self.opened_at!r}-{os.getpid()}"
-        save(self.folder, "pages", self.version, (build, dict(pages)))
+        stored = [save(self.folder, "pages", self.version, (build, dict(pages)))]
         if search is not None:
-            save(self.folder, "search", self.version, search)
+            stored.append(save(self.folder, "search", self.version, search))
         if documents is not None:
-            save(self.folder, "search-documents", self.version, (build, dict(documents)))
+            stored.append(save(self.folder, "search-documents", self.version, (build, dict(documents))))
         if rows is not None:
-            save(self.folder, "exports", self.version, rows)
-        if self.stamps is not None:
+            stored.append(save(self.folder, "exports", self.version, rows))
+        if not all(stored):   # the output is not what the stored search index and rows describe: no snapshot
+            remove(self.folder, "build")
+        elif self.stamps is not None:
             outputs = output_stamps(output) if outputs is None else outputs
             save(self.folder, "build", self.version,
                  Snapshot((self.setup, self.theme, self.stamps), parses.texts, outputs, folder_stamps(output, outputs),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import os
 import pickle
@@ -10,7 +11,7 @@ import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from .parallel import collector_paused, freeze_in_heap
 
@@ -59,20 +60,33 @@ def load(folder: Path, name: str, version: str) -> Any:
     return value if stored_version == version else None
 
 
-def save(folder: Path, name: str, version: str, value: Any) -> None:
-    """Store a value under `name`, atomically; a cache that cannot be written is no error."""
+def save(folder: Path, name: str, version: str, value: Any, reducers: Mapping[type, Callable] | None = None) -> bool:
+    """Store a value under `name`, atomically, and say whether it was stored: a cache that cannot be written
+    is no error. `reducers` (type -> reduce function, as for copyreg) pickle some types otherwise than elsewhere."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
         try:
             with os.fdopen(handle, "wb") as file:
-                pickle.dump((version, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+                if reducers:
+                    pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
+                pickler.dump((version, value))
             os.replace(temp, folder / f"{name}.pickle")
         except BaseException:
             os.unlink(temp)
             raise
     except (OSError, pickle.PicklingError, RecursionError):
-        return
+        return False
+    return True
+
+
+def remove(folder: Path, name: str) -> None:
+    """Forget what is stored under `name`, if anything."""
+    try:
+        os.unlink(folder / f"{name}.pickle")
+    except OSError:
+        pass
 
 
 def now() -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Collection, Mapping
+from typing import Callable, Collection, Mapping
 
 from .config import SiteConfig
 from .errors import Problems
@@ -29,20 +29,21 @@ class Derived:
 
 def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
                  keys: Mapping[str, str] | None = None, redo: Collection[tuple[str, str]] | None = None,
-                 ) -> tuple[Derived, Problems]:
+                 intact: Callable[[str], bool] | None = None) -> tuple[Derived, Problems]:
     """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
 
     Pagefind indexes in the background while the exports are made; with a `stager`, each export
     is staged as soon as it is made. `keys` (entity id -> the digest of its sheet's inputs) lets
     the export rows of unchanged subjects be taken from `previous`. `redo`, the keys of the pages an
     edit that kept every name touched since `previous`, lets the other pages' search documents be
-    taken from it (searchdocs.py).
+    taken from it (searchdocs.py). `intact` tells which output files are as the build that made `previous`
+    wrote them, with the same settings: exports.py keeps those it would make the same again.
     """
     documents = search_documents(graph, config, previous.documents if previous else None, redo)
     job = start_search(graph, config, previous.search if previous else None, documents)
     try:
         exports, rows = export_files(graph, config, stager.stage if stager else None, keys,
-                                     previous.rows if previous else None)
+                                     previous.rows if previous else None, intact)
     except BaseException:
         job.cancel()
         job.result()   # once Pagefind has stopped: its scratch folders are removed

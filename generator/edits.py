@@ -71,17 +71,23 @@ def find_edit(before: Mapping[str, ParsedFile | None], after: Mapping[str, Parse
 
 
 def _names_kept(old, new) -> bool:
-    """Whether two records of one file differ at most in their facts and body."""
-    return (type(old) is type(new) and isinstance(new, (Article, Profile))
-            and replace(old, facts=(), body=_NO_BODY) == replace(new, facts=(), body=_NO_BODY))
+    """Whether two records of one file differ at most in their facts and body (an article may be a StoredArticle)."""
+    same_kind = any(isinstance(old, kind) and isinstance(new, kind) for kind in (Article, Profile))
+    return same_kind and replace(old, facts=(), body=_NO_BODY) == replace(new, facts=(), body=_NO_BODY)
+
+
+def _labels(record: Article | Profile) -> tuple[str, ...]:
+    """The property labels of a file's facts as written, each once, in order. While every edited file's are
+    unchanged, so is the property table (properties.property_table), and no other file need be read for it."""
+    return tuple(dict.fromkeys(fact.property for fact in record.facts))
 
 
 def resolve_edit(last: Resolution, parsed: Parsed, edit: Edit) -> tuple[Resolution, Change, Problems] | None:
     """The resolution of `parsed`, made from `last` by resolving only the edited files' facts (None if the
     edit adds or drops a property, which retypes facts everywhere)."""
     graph = last.graph
-    properties = property_table(parsed)
-    if list(properties.items()) != list(graph.properties.items()):
+    if not all(_labels(old) == _labels(new) for old, new in edit.files) \
+            and list(property_table(parsed).items()) != list(graph.properties.items()):
         return None
     problems = Problems()
     resolver = FactResolver(last.index, graph.properties, problems)
@@ -117,10 +123,11 @@ def change_of(resolution: Resolution, parsed: Parsed, edit: Edit) -> Change | No
     """What `edit` changed, given the resolution of the content after it (None if it adds or drops a property)."""
     graph = resolution.graph
     old_records = {old.path: old for old, new in edit.files}
-    before_parsed = replace(parsed, articles=tuple(old_records.get(a.path, a) for a in parsed.articles),
-                            profiles=tuple(old_records.get(p.path, p) for p in parsed.profiles))
-    if list(property_table(before_parsed).items()) != list(graph.properties.items()):
-        return None
+    if not all(_labels(old) == _labels(new) for old, new in edit.files):
+        before_parsed = replace(parsed, articles=tuple(old_records.get(a.path, a) for a in parsed.articles),
+                                profiles=tuple(old_records.get(p.path, p) for p in parsed.profiles))
+        if list(property_table(before_parsed).items()) != list(graph.properties.items()):
+            return None
     resolver = FactResolver(resolution.index, graph.properties, Problems())
     before: list[Fact] = []
     for old, new in edit.files:

@@ -14,7 +14,6 @@ import json
 import re
 from json.encoder import encode_basestring
 from dataclasses import dataclass
-from itertools import groupby
 from typing import Any, Callable, Iterable, Mapping
 
 from .config import SiteConfig
@@ -22,6 +21,7 @@ from .model import DateValue, EntityValue, Fact, Graph, TextValue
 from .quantities import Quantity
 from .records import PropertySpec
 from .sheets import build_rows
+from .staging import KEEP
 from .urls import DATA, absolute, article_path, data_path, entity_path
 
 COLUMNS = ("subject", "subject_id", "subject_type", "property", "value", "value_type", "value_id", "unit",
@@ -48,45 +48,54 @@ class SubjectRows:
 
 def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable[bytes]], Any] | None = None,
                  keys: Mapping[str, str] | None = None, previous: Mapping[str, SubjectRows] | None = None,
-                 ) -> tuple[dict[str, Any], dict[str, SubjectRows]]:
+                 intact: Callable[[str], bool] | None = None) -> tuple[dict[str, Any], dict[str, SubjectRows]]:
     """data/facts.csv, data/facts.json, data/entities.json and a facts.json beside every fact sheet,
-    and the rows of each subject that has a key, for the next build.
+    and the rows of each entity that has a key, for the next build.
 
     Each file is handed to `sink` (the writer's `Stager.stage`) as soon as it is made, as chunks
     of bytes, and what it gives back stands in for the file; without one, the file's bytes do.
-    `keys` gives each subject the digest of its sheet's inputs: a subject whose key is that of
-    its rows in `previous` is not made again.
+    `keys` gives each entity the digest of its sheet's inputs: an entity whose key is that of
+    its rows in `previous` is not made again. If moreover `intact` says that its sheet's facts.json
+    is as the build that made `previous` wrote it (with the same settings), that file is KEEP.
     """
     keep = sink or _joined
-    made = _subject_rows(graph, keys or {}, previous or {})
-    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", [_fact_csv([], header=True), *(r.csv for r in made.values())])}
+    previous = previous or {}
+    made = _subject_rows(graph, keys or {}, previous)
+    stating = [rows for rows in made.values() if rows.count]
+    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", [_fact_csv([], header=True), *(r.csv for r in stating)])}
     entities = [entity_record(graph, config, entity_id, made[entity_id].count if entity_id in made else 0)
                 for entity_id in graph.entities]
     entity_texts = [_ENCODER.encode(record) for record in entities]
-    whole = [b"[\n", b",\n".join(r.json for r in made.values()), b"\n]\n"] if made else [b"[]\n"]
+    whole = [b"[\n", b",\n".join(r.json for r in stating), b"\n]\n"] if stating else [b"[]\n"]
     files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
-    del whole
+    del whole, stating
     files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [_json_lines(entity_texts)])
     for record, text in zip(entities, entity_texts):
-        rows = made.get(record["id"])
-        chunks = [f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8"), rows.json, b"\n]\n}\n"] if rows is not None \
-            else [f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")]
-        files[data_path(record["path"])] = keep(data_path(record["path"]), chunks)
+        rel, rows = data_path(record["path"]), made.get(record["id"])
+        if intact is not None and rows is not None and rows is previous.get(record["id"]) and intact(rel):
+            files[rel] = KEEP   # its entity's sheet inputs cover every field of the file
+            continue
+        chunks = [f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8"), rows.json, b"\n]\n}\n"] \
+            if rows is not None and rows.count else [f'{{"entity": {text}, "facts": []}}\n'.encode("utf-8")]
+        files[rel] = keep(rel, chunks)
     return files, {subject: rows for subject, rows in made.items() if rows.key}
 
 
 def _subject_rows(graph: Graph, keys: Mapping[str, str], previous: Mapping[str, SubjectRows]) -> dict[str, SubjectRows]:
-    """Each subject's rows in subject order, sorted by property and then as the content states them."""
-    ordered = sorted(graph.facts, key=lambda fact: (fact.subject, fact.property))   # stable: then content order
+    """The rows of each subject (and empty ones for the other entities with a key), in subject order, sorted
+    by property and then as the content states them."""
+    by_subject: dict[str, list[Fact]] = {entity_id: [] for entity_id in keys if entity_id in graph.entities}
+    for fact in graph.facts:
+        by_subject.setdefault(fact.subject, []).append(fact)
     rows = _Rows(graph)
     made: dict[str, SubjectRows] = {}
-    for subject, facts in groupby(ordered, key=lambda fact: fact.subject):
+    for subject in sorted(by_subject):
         key = keys.get(subject, "")
         before = previous.get(subject)
         if key and before is not None and before.key == key:
             made[subject] = before
             continue
-        facts = list(facts)
+        facts = sorted(by_subject[subject], key=lambda fact: fact.property)   # stable: then content order
         conflicts = _conflicting(facts, graph.properties)
         values = [rows.values(fact, id(fact) in conflicts) for fact in facts]
         made[subject] = SubjectRows(key, _fact_csv(values), ",\n".join(map(_row_json, values)).encode("utf-8"),
