@@ -23,7 +23,7 @@ from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .outputstamps import intact_files, stamps_after
+from .outputstamps import folder_stamps, intact_files, stamps_after
 from .write import KEEP, Stager, write_site
 from .cache import BuildCache, Snapshot
 from .parsecache import CachedParses
@@ -74,12 +74,13 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         warnings = _sorted(problems.warnings)
         counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
         if cache is not None:
+            after = stamps_after(outputs, options.output, report) if outputs is not None and report else None
             cache.save(options.output, content.cached,
                        {path: page.inputs or UNDIGESTED for path, page in pages.items()},
                        None if previous and derived.search is previous.search else derived.search,
                        None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
-                       stamps_after(outputs, options.output, report) if outputs is not None and report else None,
-                       derived.documents if derived else None)
+                       after, derived.documents if derived else None, previous.rows if previous else None,
+                       _folders_after(options.output, after, intact, last, report))
             if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
                 save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
         return BuildResult(
@@ -200,6 +201,14 @@ def _plan(graph: Graph, change: Change | None, planner: PagePlanner | None, cach
     if change is None:
         return planner, None
     return planner, touched_pages(graph, planner.look, change) if cache is None or cache.same_theme(last) else None
+
+
+def _folders_after(output, files: Mapping | None, intact: Mapping | None, last: Snapshot | None, report) -> dict | None:
+    """The stamps of the output's folders after the write, looking only at those it touched when the output was
+    as the last build left it (`intact`); None to have them taken afresh."""
+    if files is None or intact is None or last is None or report is None:
+        return None
+    return folder_stamps(output, files, last.folders, (*report.changed_files, *report.stale_files))
 
 
 def _intact_test(outputs: Mapping | None, last: Snapshot | None):

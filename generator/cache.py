@@ -17,8 +17,9 @@ It holds, in pickles written atomically (cachestore.py):
   pages it touched again (searchdocs.py).
 - `resolved.pickle`: the last graph resolved from scratch, and its page planner's lookups, so that
   an edit that keeps every name is resolved from them (basestate.py).
-- `exports.pickle`: each subject's rows of the data exports, with the digest of its sheet's
-  inputs: a subject whose digest is unchanged is not exported again.
+- `exports.pickle`: each entity's rows of the data exports, with the digest of its sheet's
+  inputs: an entity whose digest is unchanged is not exported again. `exports-new.pickle` holds
+  the rows changed since, while they are few (cachestore.save_journaled).
 
 The snapshot is written last, and only when every other file was: a build whose search index or
 export rows could not be stored leaves none, and the next build trusts nothing in the output.
@@ -36,7 +37,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .cachestore import code_version, file_digest, load, now, remove, save, text_digest
+from .cachestore import (Journaled, code_version, file_digest, load, load_journaled, now, remove, save,
+                         save_journaled, text_digest)
 from .errors import ContentError
 from .sources import Source, Stamp, content_stamps, read_text
 from .urls import output_file
@@ -165,17 +167,18 @@ class BuildCache:
             return None
         return stored[1]
 
-    def export_rows(self) -> Mapping[str, Any]:
-        """The export rows of each subject stored by the last build (empty if none)."""
-        rows = load(self.folder, "exports", self.version)
-        return rows if isinstance(rows, dict) else {}
+    def export_rows(self) -> Journaled:
+        """The export rows of each entity stored by the last build (empty if none), as stored."""
+        return load_journaled(self.folder, "exports", self.version)
 
     def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
              counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
-             outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None) -> None:
+             outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None,
+             stored_rows: Mapping | None = None, folders: Mapping[str, int] | None = None) -> None:
         """Remember this build: its parses, page digests, search index, export rows, search documents and the
         snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
-        output files' stamps, are taken afresh if not given)."""
+        output files' stamps, and `folders`, their folders', are taken afresh if not given; `stored_rows`, what
+        `export_rows` gave, lets only the rows changed since be written)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
             save(self.folder, "parsed-new", self.version, recent, CACHE_REDUCERS)
@@ -189,11 +192,13 @@ class BuildCache:
         if documents is not None:
             stored.append(save(self.folder, "search-documents", self.version, (build, dict(documents))))
         if rows is not None:
-            stored.append(save(self.folder, "exports", self.version, rows))
+            stored.append(save_journaled(self.folder, "exports", self.version, dict(rows),
+                                         stored_rows if isinstance(stored_rows, Journaled) else None))
         if not all(stored):   # the output is not what the stored search index and rows describe: no snapshot
             remove(self.folder, "build")
         elif self.stamps is not None:
             outputs = output_stamps(output) if outputs is None else outputs
             save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.theme, self.stamps), parses.texts, outputs, folder_stamps(output, outputs),
+                 Snapshot((self.setup, self.theme, self.stamps), parses.texts, outputs,
+                          folder_stamps(output, outputs) if folders is None else folders,
                           counts, warnings, self.opened_at, build))

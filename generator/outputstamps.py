@@ -28,20 +28,33 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
     return stamps
 
 
-def folder_stamps(output: Path, files: Iterable[str]) -> dict[str, int]:
+def folder_stamps(output: Path, files: Iterable[str], known: Mapping[str, int] | None = None,
+                  touched: Iterable[str] = ()) -> dict[str, int]:
     """The mtime in ns of the output folder and of every folder that holds one of these files, by output path
-    ('' for the output folder); empty if one cannot be looked at. A name added to a folder, or removed, changes it."""
+    ('' for the output folder); empty if one cannot be looked at. A name added to a folder, or removed, changes it.
+
+    `known`, the stamps of the folders when the output was last as the files say but for the `touched`
+    ones (written or removed since), spares looking at every folder that holds no touched file.
+    """
+    folders = _folders_of(files)
+    looked = _folders_of(touched) if known is not None else set()
+    root = str(output)
+    try:
+        return {folder: known[folder] if known is not None and folder not in looked and folder in known
+                else os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns for folder in sorted(folders)}
+    except OSError:
+        return {}
+
+
+def _folders_of(files: Iterable[str]) -> set[str]:
+    """The output folder ('') and every folder that holds one of these files, however deep."""
     folders = {""}
     for rel in files:
         folder = rel.rpartition("/")[0]
         while folder not in folders:
             folders.add(folder)
             folder = folder.rpartition("/")[0]
-    root = str(output)
-    try:
-        return {folder: os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns for folder in sorted(folders)}
-    except OSError:
-        return {}
+    return folders
 
 
 def outputs_intact(output: Path, files: Mapping[str, tuple[int, int]], folders: Mapping[str, int]) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, exports, render, searchdocs, sources, staging, write
+from generator import cache, cachestore, exports, outputstamps, render, searchdocs, sources, staging, write
 from generator.build import BuildOptions, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +170,9 @@ def test_an_edit_reads_back_only_the_sheet_exports_it_touched_and_those_changed_
 
 def test_a_cache_file_that_could_not_be_written_leaves_no_snapshot_to_trust(site, monkeypatch):
     build(site)
-    saved = cache.save
-    monkeypatch.setattr(cache, "save", lambda folder, name, *args: name != "exports" and saved(folder, name, *args))
+    saved = cachestore.save
+    monkeypatch.setattr(cachestore, "save", lambda folder, name, *args: not name.startswith("exports")
+                        and saved(folder, name, *args))
     article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
     article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 310000\n", 1),
                        encoding="utf-8")
@@ -304,3 +305,61 @@ def test_an_edit_that_keeps_every_name_keeps_the_sitemap_unplanned(site, monkeyp
     assert b"articles/xiaomi-extra" in (site / "out/sitemap.xml").read_bytes()
     build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
     assert files(site / "out") == files(site / "clean")
+
+
+def test_a_journaled_dict_writes_only_its_changes_while_they_are_few(tmp_path):
+    folder, version = tmp_path / "cache", "v1"
+    assert cachestore.load_journaled(folder, "rows", version).value == {}
+    first = {f"k{i}": (i,) for i in range(300)}
+    assert cachestore.save_journaled(folder, "rows", version, first, None)
+    big = (folder / "rows.pickle").read_bytes()
+    stored = cachestore.load_journaled(folder, "rows", version)
+    assert dict(stored) == first
+    second = {key: stored[key] for key in list(stored)[1:]} | {"k5": ("changed",), "new": (1,)}
+    assert cachestore.save_journaled(folder, "rows", version, second, stored)
+    assert (folder / "rows.pickle").read_bytes() == big   # only the small file was written
+    again = cachestore.load_journaled(folder, "rows", version)
+    assert dict(again) == second and again.base == first
+    third = {key: ("all changed",) for key in second}
+    assert cachestore.save_journaled(folder, "rows", version, third, again)
+    assert (folder / "rows.pickle").read_bytes() != big
+    assert dict(cachestore.load_journaled(folder, "rows", version)) == third
+    cachestore.save(folder, "rows-new", version, ("another big file", {"k1": ("stale",)}, []))
+    assert dict(cachestore.load_journaled(folder, "rows", version)) == third   # a small file of another big one
+
+
+def test_an_edit_stores_only_the_export_rows_it_changed(site):
+    build(site)
+    big = (site / "cache/exports.pickle").read_bytes()
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 310000\n", 1),
+                       encoding="utf-8")
+    build(site)
+    assert (site / "cache/exports.pickle").read_bytes() == big
+    _, changed, gone = cachestore.load(site / "cache", "exports-new", cachestore.code_version())
+    assert 0 < len(changed) < 10 and gone == []
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
+
+
+def test_after_an_edit_the_snapshot_holds_the_folders_stamps_as_they_are(site):
+    build(site)
+    version = cachestore.code_version()
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("    value: 300000\n", "    value: 310000\n", 1), encoding="utf-8")
+    looked = []
+    real = os.stat
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(outputstamps.os, "stat", lambda path, *a, **k: looked.append(str(path)) or real(path, *a, **k))
+        build(site)
+    snapshot = cachestore.load(site / "cache", "build", version)
+    assert snapshot.folders == outputstamps.folder_stamps(site / "out", snapshot.outputs)
+    folders = [path for path in looked if path.startswith(str(site / "out")) and os.path.isdir(path)]
+    assert len(folders) < 1.5 * len(snapshot.folders)   # once to see the output intact, and then only those written in
+    (site / "content/articles/2031").mkdir()   # a new article in a new folder
+    (site / "content/articles/2031/new-plant.md").write_text(text.replace("slug:", "slug: new-plant\nx:", 1)
+                                                             if "slug:" in text else text, encoding="utf-8")
+    build(site)
+    snapshot = cachestore.load(site / "cache", "build", version)
+    assert snapshot.folders == outputstamps.folder_stamps(site / "out", snapshot.outputs)
