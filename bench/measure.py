@@ -9,6 +9,10 @@ down (a no-op rebuild at 10,000 articles took 1.5 s instead of 0.65 s). Forked w
 their parent's pages until they write to them: RSS counts a shared page once in every process
 that maps it, PSS splits it between them, so the tree's PSS is the memory the build really
 holds at once.
+
+The command runs with this process's environment but for PYTHONDONTWRITEBYTECODE: a Python
+generator then keeps its compiled modules as it does when a user runs it, instead of compiling
+every module again at each run (which cost Factsheet about 0.3 s a run on this machine).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def measure(command: list[str], cwd: Path, log: Path) -> Sample:
     """Run `command` in `cwd` with its output in `log`, and measure it."""
     with log.open("wb") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=engine_environment())
         peak = _Sampler(process.pid)
         peak.start()
         _, status, usage = os.wait4(process.pid, 0)
@@ -49,6 +53,11 @@ def measure(command: list[str], cwd: Path, log: Path) -> Sample:
         peak.stop()
     return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
                   max(peak.peak_kb, usage.ru_maxrss) / 1024, peak.peak_pss_kb / 1024, process.returncode)
+
+
+def engine_environment() -> dict[str, str]:
+    """The environment a timed command runs in: this one, with bytecode caching as Python's default."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 class _Sampler(threading.Thread):

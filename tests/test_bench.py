@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import re
 import unicodedata
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
+from bench.measure import measure
 from bench.run import main as run_bench
 from generator.build import BuildOptions, build_site
 from generator.markdown import fold_text, make_markdown
@@ -167,3 +169,10 @@ def test_interleaved_repetitions_take_turns_between_engines(tmp_path, monkeypatc
     run_bench([*common, "--interleave"])
     assert order == [("factsheet", 0), ("hugo", 0), ("factsheet", 1), ("hugo", 1)]
     assert json.loads((tmp_path / "r.json").read_text())["interleave"] is True
+
+
+def test_timed_commands_keep_compiled_modules_as_a_user_would(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    check = "import os, sys; sys.exit(3 if 'PYTHONDONTWRITEBYTECODE' in os.environ else 0)"
+    sample = measure([sys.executable, "-c", check], tmp_path, tmp_path / "log.txt")
+    assert sample.status == 0 and sample.seconds > 0
