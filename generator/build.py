@@ -25,7 +25,7 @@ from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
 from .outputstamps import folder_stamps, intact_files, stamps_after
 from .write import KEEP, Stager, write_site
-from .cache import BuildCache, Snapshot
+from .cache import COMPILED_TEMPLATES, BuildCache, Snapshot
 from .parsecache import CachedParses
 from .basestate import Base, load_base, save_base
 from . import dates, model, parse, pages, pickling, quantities, records, sources, views
@@ -49,7 +49,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         config, cache, last, started = start.config, start.cache, start.last, start.started
         problems = Problems()
         problems.extend(start.problems)
-        memo = usable_memo(memo, config)
+        memo = usable_memo(memo, config, cache.folder / COMPILED_TEMPLATES if cache is not None else None)
         content = _read_and_parse(options, config, memo, cache, last, problems, progress)
         gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
         progress.stage("resolve")

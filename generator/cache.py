@@ -17,6 +17,7 @@ It holds, in pickles written atomically (cachestore.py):
   pages it touched again (searchdocs.py).
 - `resolved.pickle`: the last graph resolved from scratch, and its page planner's lookups, so that
   an edit that keeps every name is resolved from them (basestate.py).
+- `templates/`: Jinja2's compiled templates, by template and source checksum (templating.py).
 - `exports.pickle`: each entity's rows of the data exports, with the digest of its sheet's
   inputs: an entity whose digest is unchanged is not exported again. `exports-new.pickle` holds
   the rows changed since, while they are few (cachestore.save_journaled).
@@ -49,6 +50,7 @@ from .storedarticle import CACHE_REDUCERS
 if TYPE_CHECKING:
     from .parse import ParsedFile
 
+COMPILED_TEMPLATES = "templates"   # the folder of Jinja2's compiled templates (templating.py)
 RECENT_MAX = 200   # parses kept apart from the big file before it is written again with them
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Mapping
 
 import jinja2
@@ -43,11 +44,12 @@ class Memo:
                        changed=changed)
 
 
-def usable_memo(memo: Memo | None, config: SiteConfig) -> Memo:
-    """The parts of an earlier build's memo that still hold under these settings and templates."""
+def usable_memo(memo: Memo | None, config: SiteConfig, compiled: Path | None = None) -> Memo:
+    """The parts of an earlier build's memo that still hold under these settings and templates (`compiled`:
+    where a new memo's templates are kept compiled, templating.make_environment)."""
     theme = theme_stamp(config)
     if memo is None:
-        return Memo({}, {}, config.allow_html, theme, {}, {}, make_environment(config))
+        return Memo({}, {}, config.allow_html, theme, {}, {}, make_environment(config, compiled))
     parsed = memo.parsed if memo.markdown == config.allow_html else {}
     if memo.theme != theme or memo.env is None:
         return replace(memo, parsed=parsed, markdown=config.allow_html, theme=theme, pages={},

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import jinja2
+import jinja2.bccache
 
 from .config import SiteConfig
 from .errors import ContentError
@@ -15,17 +19,33 @@ NAV = (("Companies", index_path("company")), ("Sites", index_path("site")), ("Pe
        ("Events", index_path("event")), ("Articles", ARTICLES), ("Tags", TAGS))
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """Jinja2 with autoescape and StrictUndefined; the site's own templates override the theme's."""
+def make_environment(config: SiteConfig, compiled: Path | None = None) -> jinja2.Environment:
+    """Jinja2 with autoescape and StrictUndefined; the site's own templates override the theme's. Templates
+    compiled once are kept in the folder `compiled` (in the build cache), if given, for the next build."""
     folders = [str(config.templates)] if config.templates else []
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*folders, str(DEFAULT_THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, auto_reload=False, cache_size=-1)   # a changed template means a new environment
+        keep_trailing_newline=True, auto_reload=False, cache_size=-1,   # a changed template means a new environment
+        bytecode_cache=_CompiledTemplates(compiled) if compiled else None)
     env.globals.update(nav=NAV, search_page=SEARCH, site_feed=FEED, facts_csv=f"{DATA}facts.csv",
                        search_script=SEARCH_SCRIPT, pagefind=PAGEFIND)
     add_filters(env, config.pretty_urls)
     return env
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja2's compiled templates kept in a folder, by template and source checksum; a folder that cannot
+    be made or written only costs compiling again."""
+
+    def __init__(self, folder: Path) -> None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:

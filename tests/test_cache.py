@@ -6,10 +6,12 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from generator import cache, cachestore, exports, outputstamps, render, searchdocs, sources, staging, write
 from generator.build import BuildOptions, build_site
+from generator.errors import BuildFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content"
@@ -363,3 +365,25 @@ def test_after_an_edit_the_snapshot_holds_the_folders_stamps_as_they_are(site):
     build(site)
     snapshot = cachestore.load(site / "cache", "build", version)
     assert snapshot.folders == outputstamps.folder_stamps(site / "out", snapshot.outputs)
+
+
+def test_templates_are_compiled_once_and_their_errors_still_name_their_lines(site, monkeypatch):
+    build(site)
+    assert list((site / "cache/templates").iterdir())
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(a) or real(self, *a, **k))
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 310000\n", 1),
+                       encoding="utf-8")
+    assert build(site).report.written > 0 and compiled == []
+    theme = site / "theme"
+    theme.mkdir()
+    (theme / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n\n{{ no_such.thing }}\n{% endblock %}\n')
+    (site / "site.yaml").write_text(f"templates: {theme}\n", encoding="utf-8")
+    for attempt in ("compiled now", "compiled before"):
+        with pytest.raises(BuildFailed) as failed:
+            build(site)
+        error, = failed.value.errors
+        assert (error.path, error.line) == (str(theme / "article.html"), 4), attempt
+    assert len(compiled) == 1
