@@ -6,11 +6,11 @@ import copyreg
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -24,14 +24,33 @@ PACKAGE = Path(__file__).resolve().parent
 def code_version() -> str:
     """A digest of this package's code, Python's version and the libraries': a change invalidates the cache."""
     digest = hashlib.sha256(sys.version.encode())
+    versions = installed_versions()
     for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none".encode())
+        digest.update(f"{name}={versions.get(_normalized(name), 'none')}".encode())
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def installed_versions() -> dict[str, str]:
+    """The version of each distribution installed on `sys.path` (the first found of each name), by normalized
+    name, from the names of their metadata folders: what importlib.metadata.version() gives, without
+    importing it (a tenth of a second, at every build)."""
+    versions: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except OSError:
+            continue
+        for entry in names:
+            if entry.endswith((".dist-info", ".egg-info")):
+                name, _, version = entry.rsplit(".", 1)[0].partition("-")
+                versions.setdefault(_normalized(name), version)
+    return versions
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def file_digest(paths: list[Path]) -> str:

@@ -387,3 +387,10 @@ def test_templates_are_compiled_once_and_their_errors_still_name_their_lines(sit
         error, = failed.value.errors
         assert (error.path, error.line) == (str(theme / "article.html"), 4), attempt
     assert len(compiled) == 1
+
+
+def test_the_library_versions_in_the_code_version_are_those_importlib_metadata_gives():
+    from importlib import metadata
+    versions = cachestore.installed_versions()
+    for name in cachestore.LIBRARIES:
+        assert versions[cachestore._normalized(name)] == metadata.version(name), name
