@@ -37,20 +37,21 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
     Files whose stamp matches one in `known` (from an earlier read) are not read again, nor are
     those for which `unread(path, rel, kind, stamp)` gives the digest of their text (the cache holds
     their parse): their sources carry the digest instead of the text. The third value maps each
-    file read cleanly to its stamp and source, for the next call. `taken` holds stamps taken
-    already in this build (the cache's): those files are not looked at again for them.
+    file read cleanly to its stamp and source, for the next call. `taken` holds the stamp of every
+    content file, taken already in this build (the cache's, `content_stamps`): the folder is not listed again.
     """
     problems = Problems()
-    root = content_dir.resolve()
-    known, taken = known or {}, taken or {}
+    known = known or {}
+    listing = _content_files(content_dir, content_dir.resolve(), problems) if taken is None else \
+        [(rel, os.path.join(content_dir, *rel.split("/"))) for rel in sorted(taken)]
     sources, stamps = [], {}
-    for rel, display in _content_files(content_dir, root, problems):
+    for rel, display in listing:
         kind = _kind_of(rel)
         if kind is None:
             if rel.endswith(".md"):
                 problems.warn(display, 1, "ignored: Markdown files belong in articles/, companies/, sites/, events/ or people/")
             continue
-        stamp = taken.get(rel) or _stamp(display)
+        stamp = taken[rel] if taken is not None else _stamp(display)
         if rel in known and known[rel][0] == stamp and stamp is not None:
             source = known[rel][1]
         elif unread is not None and stamp is not None and (digest := unread(display, rel, kind, stamp)) is not None:

@@ -394,3 +394,20 @@ def test_the_library_versions_in_the_code_version_are_those_importlib_metadata_g
     versions = cachestore.installed_versions()
     for name in cachestore.LIBRARIES:
         assert versions[cachestore._normalized(name)] == metadata.version(name), name
+
+
+def test_a_build_with_the_cache_lists_the_content_folder_once(site, monkeypatch):
+    build(site)
+    listed = []
+    scan = sources._scan
+
+    def listing(folder, prefix, *args):
+        if not prefix:   # the content folder itself, not one below it
+            listed.append(folder)
+        return scan(folder, prefix, *args)
+    monkeypatch.setattr(sources, "_scan", listing)
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert build(site).report.written > 0 and listed == [str(site / "content")]
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
