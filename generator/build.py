@@ -23,7 +23,7 @@ from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .outputstamps import folder_stamps, intact_files, stamps_after
+from .outputstamps import folders_after, intact_files, intact_test, stamps_after
 from .write import KEEP, Stager, write_site
 from .cache import COMPILED_TEMPLATES, BuildCache, Snapshot
 from .parsecache import CachedParses
@@ -80,7 +80,7 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
                        None if previous and derived.search is previous.search else derived.search,
                        None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                        after, derived.documents if derived else None, previous.rows if previous else None,
-                       _folders_after(options.output, after, intact, last, report))
+                       folders_after(options.output, after, last.folders, report) if intact is not None else None)
             if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
                 save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
         return BuildResult(
@@ -159,7 +159,8 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
                                    if cache else None)
             redo = touched if derived is None else None   # serve's last derived files may be older than its last build
-            intact = _intact_test(outputs, last) if derived is None and cache is not None and cache.same_theme(last) else None
+            intact = intact_test(outputs, last.outputs) \
+                if derived is None and outputs is not None and cache is not None and cache.same_theme(last) else None
             derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, intact)
             problems.extend(found)
         files.update(derived.exports)
@@ -201,22 +202,6 @@ def _plan(graph: Graph, change: Change | None, planner: PagePlanner | None, cach
     if change is None:
         return planner, None
     return planner, touched_pages(graph, planner.look, change) if cache is None or cache.same_theme(last) else None
-
-
-def _folders_after(output, files: Mapping | None, intact: Mapping | None, last: Snapshot | None, report) -> dict | None:
-    """The stamps of the output's folders after the write, looking only at those it touched when the output was
-    as the last build left it (`intact`); None to have them taken afresh."""
-    if files is None or intact is None or last is None or report is None:
-        return None
-    return folder_stamps(output, files, last.folders, (*report.changed_files, *report.stale_files))
-
-
-def _intact_test(outputs: Mapping | None, last: Snapshot | None):
-    """Whether an output file is as the last build wrote it (None when the output was not looked at)."""
-    if outputs is None or last is None:
-        return None
-    written = last.outputs
-    return lambda rel: rel in outputs and outputs[rel] == written.get(rel)
 
 
 def _sorted(warnings: list[ContentError]) -> tuple[ContentError, ...]:

@@ -76,9 +76,14 @@ def _names_kept(old, new) -> bool:
     return same_kind and replace(old, facts=(), body=_NO_BODY) == replace(new, facts=(), body=_NO_BODY)
 
 
+def _same_labels(edit: Edit) -> bool:
+    """Whether every edited file states facts of the same property labels as before (as written, each
+    counted once, in order). Then the property table (properties.property_table) is unchanged, and no
+    other file need be read to see so."""
+    return all(_labels(old) == _labels(new) for old, new in edit.files)
+
+
 def _labels(record: Article | Profile) -> tuple[str, ...]:
-    """The property labels of a file's facts as written, each once, in order. While every edited file's are
-    unchanged, so is the property table (properties.property_table), and no other file need be read for it."""
     return tuple(dict.fromkeys(fact.property for fact in record.facts))
 
 
@@ -86,8 +91,7 @@ def resolve_edit(last: Resolution, parsed: Parsed, edit: Edit) -> tuple[Resoluti
     """The resolution of `parsed`, made from `last` by resolving only the edited files' facts (None if the
     edit adds or drops a property, which retypes facts everywhere)."""
     graph = last.graph
-    if not all(_labels(old) == _labels(new) for old, new in edit.files) \
-            and list(property_table(parsed).items()) != list(graph.properties.items()):
+    if not _same_labels(edit) and list(property_table(parsed).items()) != list(graph.properties.items()):
         return None
     problems = Problems()
     resolver = FactResolver(last.index, graph.properties, problems)
@@ -123,7 +127,7 @@ def change_of(resolution: Resolution, parsed: Parsed, edit: Edit) -> Change | No
     """What `edit` changed, given the resolution of the content after it (None if it adds or drops a property)."""
     graph = resolution.graph
     old_records = {old.path: old for old, new in edit.files}
-    if not all(_labels(old) == _labels(new) for old, new in edit.files):
+    if not _same_labels(edit):
         before_parsed = replace(parsed, articles=tuple(old_records.get(a.path, a) for a in parsed.articles),
                                 profiles=tuple(old_records.get(p.path, p) for p in parsed.profiles))
         if list(property_table(before_parsed).items()) != list(graph.properties.items()):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from .staging import KEEP, Kept, target_file
 
@@ -85,6 +85,20 @@ def intact_files(paths: Iterable[str], now: Mapping[str, tuple[int, int]], writt
     """KEEP for each of these output files whose stamp is still the one it had when the last build wrote it
     (given the bytes that build wrote: the file holds them)."""
     return {rel: KEEP for rel in paths if rel in now and now[rel] == written.get(rel)}
+
+
+def intact_test(now: Mapping[str, tuple[int, int]], written: Mapping[str, tuple[int, int]]) -> Callable[[str], bool]:
+    """Whether an output file's stamp is still the one it had when the last build wrote it (`intact_files`)."""
+    return lambda rel: rel in now and now[rel] == written.get(rel)
+
+
+def folders_after(output: Path, files: Mapping[str, tuple[int, int]] | None, before: Mapping[str, int],
+                  report: WriteReport | None) -> dict[str, int] | None:
+    """`folder_stamps` of the files after a write, from those the folders had `before` it (the output as the
+    last build left it): only the folders of the files it wrote or removed are looked at. None without a write."""
+    if files is None or report is None:
+        return None
+    return folder_stamps(output, files, before, (*report.changed_files, *report.stale_files))
 
 
 def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: WriteReport,
