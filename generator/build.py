@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .config import SiteConfig
 from .derived import Derived, derive_files, sheet_keys
@@ -17,13 +17,13 @@ from .memo import Memo, usable_memo
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
 from .pages import PageKey, PagePlanner
-from .parallel import frozen_heap
+from .parallel import frozen_heap, in_background
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .outputstamps import folders_after, intact_files, intact_test, stamps_after
+from .outputstamps import folders_after, intact_files, intact_test, output_stamps, outputs_intact, stamps_after
 from .write import KEEP, Stager, write_site
 from .cache import COMPILED_TEMPLATES, BuildCache, Snapshot
 from .parsecache import CachedParses
@@ -46,50 +46,60 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
         done = nothing_to_do(start, options)
         if done is not None:
             return done
-        config, cache, last, started = start.config, start.cache, start.last, start.started
-        problems = Problems()
-        problems.extend(start.problems)
-        memo = usable_memo(memo, config, cache.folder / COMPILED_TEMPLATES if cache is not None else None)
-        content = _read_and_parse(options, config, memo, cache, last, problems, progress)
-        gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
-        progress.stage("resolve")
-        resolution, change, known_planner, found = _resolve(content, memo)
-        problems.extend(found)
-        graph = resolution.graph
-        if problems.errors:
-            raise BuildFailed(problems.errors, _sorted(problems.warnings))
-        stager = Stager(options.output) if options.write and not options.keep else None
-        outputs = cache.outputs(last, options.output) if cache is not None and last is not None and not options.keep else None
-        try:
-            planner, touched = _plan(graph, change, known_planner, cache, last)
-            files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
-                                                                 problems, progress, stager, planner, touched)
-            intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
-            report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
-                                present=intact) if options.write else None
-        except BaseException:
-            if stager is not None:
-                stager.discard()
-            raise
-        warnings = _sorted(problems.warnings)
-        counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
-        if cache is not None:
-            after = stamps_after(outputs, options.output, report) if outputs is not None and report else None
-            cache.save(options.output, content.cached,
-                       {path: page.inputs or UNDIGESTED for path, page in pages.items()},
-                       None if previous and derived.search is previous.search else derived.search,
-                       None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
-                       after, derived.documents if derived else None, previous.rows if previous else None,
-                       folders_after(options.output, after, last.folders, report) if intact is not None else None)
-            if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
-                save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
-        return BuildResult(
-            *counts, warnings, report, time.perf_counter() - started,
-            read=content.read, parsed=content.parsed_files,
-            rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page and page.data is not KEEP),
-            memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
-                      files if options.write else {}, memo.env, derived, resolution, planner, content.read_warnings),
-            config=config)
+        last = start.last
+        if start.cache is None or last is None or options.keep:
+            return _build(options, memo, progress, start, None)
+        with in_background(outputs_intact, options.output, last.outputs, last.folders) as intact_output:
+            return _build(options, memo, progress, start, intact_output)   # the output looked at meanwhile
+
+
+def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start: Start,
+           intact_output: Callable[[], bool] | None) -> BuildResult:
+    """The build, once it has work to do (`intact_output` says whether the output is as the last build left it)."""
+    config, cache, last, started = start.config, start.cache, start.last, start.started
+    problems = Problems()
+    problems.extend(start.problems)
+    memo = usable_memo(memo, config, cache.folder / COMPILED_TEMPLATES if cache is not None else None)
+    content = _read_and_parse(options, config, memo, cache, last, problems, progress)
+    gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
+    progress.stage("resolve")
+    resolution, change, known_planner, found = _resolve(content, memo)
+    problems.extend(found)
+    graph = resolution.graph
+    if problems.errors:
+        raise BuildFailed(problems.errors, _sorted(problems.warnings))
+    stager = Stager(options.output) if options.write and not options.keep else None
+    outputs = None if intact_output is None else last.outputs if intact_output() else output_stamps(options.output)
+    try:
+        planner, touched = _plan(graph, change, known_planner, cache, last)
+        files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
+                                                             problems, progress, stager, planner, touched)
+        intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
+        report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
+                            present=intact) if options.write else None
+    except BaseException:
+        if stager is not None:
+            stager.discard()
+        raise
+    warnings = _sorted(problems.warnings)
+    counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
+    if cache is not None:
+        after = stamps_after(outputs, options.output, report) if outputs is not None and report else None
+        cache.save(options.output, content.cached,
+                   {path: page.inputs or UNDIGESTED for path, page in pages.items()},
+                   None if previous and derived.search is previous.search else derived.search,
+                   None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
+                   after, derived.documents if derived else None, previous.rows if previous else None,
+                   folders_after(options.output, after, last.folders, report) if intact is not None else None)
+        if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
+            save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
+    return BuildResult(
+        *counts, warnings, report, time.perf_counter() - started,
+        read=content.read, parsed=content.parsed_files,
+        rendered=sum(1 for path, page in pages.items() if memo.pages.get(path) is not page and page.data is not KEEP),
+        memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
+                  files if options.write else {}, memo.env, derived, resolution, planner, content.read_warnings),
+        config=config)
 
 
 @dataclass(frozen=True, slots=True)

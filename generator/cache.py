@@ -121,10 +121,6 @@ class BuildCache:
                  replace(snapshot, inputs=(self.setup, self.theme, self.stamps), written_at=self.opened_at))
         return True
 
-    def outputs(self, snapshot: Snapshot, output: Path) -> Mapping[str, tuple[int, int]]:
-        """`output_stamps` of the output, taken quicker when the output is as the snapshot's build left it."""
-        return snapshot.outputs if outputs_intact(output, snapshot.outputs, snapshot.folders) else output_stamps(output)
-
     def kept_pages(self, snapshot: Snapshot, outputs: Mapping[str, tuple[int, int]]) -> dict[str, str]:
         """Page path -> the digest of its inputs, for the last build's pages whose output files are still as written.
 

@@ -51,6 +51,33 @@ def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, wo
 _Child = tuple[int, BinaryIO]   # a child's process id, and the pipe its result comes through
 
 
+@contextlib.contextmanager
+def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
+    """`function(*args)` run in a forked child while this process goes on (here, where fork is unavailable):
+    the block gets a function that waits for the result. A child not waited for is stopped when the block ends."""
+    if not hasattr(os, "fork"):
+        value = function(*args)
+        yield lambda: value
+        return
+    child: list[_Child] = [_fork(_call, (function, args), 0, 1)]
+    got: list[Any] = []
+
+    def result() -> Any:
+        if not got:
+            got.append(_result(child.pop()))
+        return got[0]
+    try:
+        yield result
+    finally:
+        for running in child:
+            _end(running)
+
+
+def _call(shared: tuple[Callable[..., Any], tuple], shard: int, shards: int) -> Any:
+    function, args = shared
+    return function(*args)
+
+
 def _fork(job: Callable[[Any, int, int], Any], shared: Any, k: int, shards: int) -> _Child:
     """A child process running shard k."""
     readable, writable = os.pipe()

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import cache, cachestore, exports, outputstamps, render, searchdocs, sources, staging, write
+from generator import build as build_module, cachestore, exports, outputstamps, render, searchdocs, sources, staging, write
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 
@@ -222,8 +222,8 @@ def test_the_output_is_checked_by_its_folders_and_files_without_a_walk(site, mon
 def test_an_edit_takes_the_output_as_the_last_build_left_it_when_its_stamps_say_so(site, monkeypatch):
     build(site)
     walks = []
-    walk = cache.output_stamps
-    monkeypatch.setattr(cache, "output_stamps", lambda output: walks.append(output) or walk(output))
+    walk = build_module.output_stamps
+    monkeypatch.setattr(build_module, "output_stamps", lambda output: walks.append(output) or walk(output))
     listed = []
     existing = write._existing   # the writer's own listing
     monkeypatch.setattr(write, "_existing", lambda root: listed.append(root) or existing(root))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from bench.corpus import write_corpus
 from generator import render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
-from generator.parallel import balanced_runs, run_shards
+from generator.parallel import balanced_runs, in_background, run_shards
 from generator.parse import PARALLEL_FROM
 from generator.write import STAGING, Staged
 
@@ -133,3 +135,18 @@ def test_a_cached_rebuild_in_workers_equals_a_clean_build(corpus, tmp_path, monk
     assert 0 < again.report.written < again.files // 10   # only what the edit touched
     build_site(replace(options(corpus, tmp_path / "clean", 2), content=content))
     assert tree(tmp_path / "inc") == tree(tmp_path / "clean")
+
+
+def test_a_function_in_the_background_runs_in_another_process_and_gives_its_result_or_error():
+    with in_background(os.getpid) as result:
+        assert result() != os.getpid() and result() == result()
+    with in_background(int, "not a number") as result:
+        with pytest.raises(ValueError):
+            result()
+
+
+def test_a_background_child_not_waited_for_is_stopped():
+    started = time.perf_counter()
+    with in_background(time.sleep, 60):
+        pass   # the block ends at once: its child is stopped (and reaped), not waited for
+    assert time.perf_counter() - started < 10
