@@ -1,18 +1,13 @@
 """Data exports for analysts: every fact as CSV and JSON, every entity as JSON, and each sheet's facts.
 
-One row per fact, sorted by subject, property and the order the content states them. CSV
-cells that a spreadsheet would run as a formula (text starting with = + - @, a tab or a
-carriage return, unless it is a plain number) get a leading apostrophe; the JSON files hold
-the exact text. Each row and entity is serialised once and shared by the files that list it.
+One row per fact, sorted by subject, property and the order the content states them (the
+columns and how a row is written are in rowformat.py). Each row and entity is serialised once
+and shared by the files that list it.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
-from json.encoder import encode_basestring
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -20,19 +15,11 @@ from .config import SiteConfig
 from .model import DateValue, EntityValue, Fact, Graph, TextValue
 from .quantities import Quantity
 from .records import PropertySpec
+from .rowformat import fact_csv, json_lines, row_json
 from .sheets import build_rows
 from .staging import KEEP
 from .urls import DATA, absolute, article_path, data_path, entity_path
 
-COLUMNS = ("subject", "subject_id", "subject_type", "property", "value", "value_type", "value_id", "unit",
-           "comparator", "as_of", "period", "status", "source_type", "source_article", "source_title",
-           "source_page", "source_url", "quote", "conflict")
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
-_RISKY = frozenset(("=", "+", "-", "@", "\t", "\r"))   # first characters that make a cell a formula
-# Columns of a fact row that can hold text as written (the others are ids, ISO dates and fixed words).
-_FREE_TEXT = tuple(COLUMNS.index(column) for column in ("subject", "property", "value", "unit", "source_article",
-                                                         "source_title", "source_url", "quote"))
-_HEADS = tuple(("{" if i == 0 else ", ") + json.dumps(column) + ": " for i, column in enumerate(COLUMNS))
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
@@ -62,14 +49,14 @@ def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable
     previous = previous or {}
     made = _subject_rows(graph, keys or {}, previous)
     stating = [rows for rows in made.values() if rows.count]
-    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", [_fact_csv([], header=True), *(r.csv for r in stating)])}
+    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", [fact_csv([], header=True), *(r.csv for r in stating)])}
     entities = [entity_record(graph, config, entity_id, made[entity_id].count if entity_id in made else 0)
                 for entity_id in graph.entities]
     entity_texts = [_ENCODER.encode(record) for record in entities]
     whole = [b"[\n", b",\n".join(r.json for r in stating), b"\n]\n"] if stating else [b"[]\n"]
     files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
     del whole, stating
-    files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [_json_lines(entity_texts)])
+    files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [json_lines(entity_texts)])
     for record, text in zip(entities, entity_texts):
         rel, rows = data_path(record["path"]), made.get(record["id"])
         if intact is not None and rows is not None and rows is previous.get(record["id"]) and intact(rel):
@@ -98,7 +85,7 @@ def _subject_rows(graph: Graph, keys: Mapping[str, str], previous: Mapping[str, 
         facts = sorted(by_subject[subject], key=lambda fact: fact.property)   # stable: then content order
         conflicts = _conflicting(facts, graph.properties)
         values = [rows.values(fact, id(fact) in conflicts) for fact in facts]
-        made[subject] = SubjectRows(key, _fact_csv(values), ",\n".join(map(_row_json, values)).encode("utf-8"),
+        made[subject] = SubjectRows(key, fact_csv(values), ",\n".join(map(row_json, values)).encode("utf-8"),
                                     len(values))
     return made
 
@@ -137,77 +124,6 @@ def entity_record(graph: Graph, config: SiteConfig, entity_id: str, facts: int) 
             "aliases": list(entity.aliases), "path": path, "url": absolute(config.base_url, path),
             "data": data_path(path), "facts": facts,
             "articles": len(graph.mentions.get(entity_id, ()))}
-
-
-def to_csv(rows: list[dict]) -> bytes:
-    """UTF-8 CSV with a header row and \\n line endings; formula-like text is defused."""
-    return _csv([tuple(row.get(column, "") for column in COLUMNS) for row in rows])
-
-
-def defuse(text: str) -> str:
-    """A CSV cell a spreadsheet will show as text: formula-like text gets a leading apostrophe."""
-    if text[:1] in _RISKY and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _csv(rows: list[tuple], cells=None) -> bytes:
-    """Rows of COLUMNS as CSV; `cells` turns a row into its cells (by default, any values)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(map(cells or _cells, rows))
-    return buffer.getvalue().encode("utf-8")
-
-
-def _fact_csv(rows: list[tuple], header: bool = False) -> bytes:
-    """Fact rows made by _Rows as CSV (after the header row, if asked), as _csv writes them: a row
-    whose cells hold no comma, quote or line break is joined directly; csv.writer writes the others."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if header:
-        writer.writerow(COLUMNS)
-    separators = len(COLUMNS) - 1
-    lines = []
-    for row in rows:
-        cells = [*row[:-1], "true" if row[-1] else "false"]
-        for i in _FREE_TEXT:
-            if cells[i][:1] in _RISKY:
-                cells[i] = defuse(cells[i])
-        line = ",".join(cells)
-        if line.count(",") == separators and '"' not in line and "\n" not in line and "\r" not in line:
-            lines.append(line)
-        else:
-            if lines:
-                buffer.write("\n".join(lines) + "\n")
-                lines = []
-            writer.writerow(cells)
-    if lines:
-        buffer.write("\n".join(lines) + "\n")
-    return buffer.getvalue().encode("utf-8")
-
-
-def _cells(row: tuple) -> list[str]:
-    return [_cell(value) for value in row]
-
-
-def _cell(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return defuse(str(value))
-
-
-def _row_json(row: tuple) -> str:
-    """A fact row as a JSON object, as json.dumps(dict(zip(COLUMNS, row)), ensure_ascii=False) writes it."""
-    parts = [""] * (2 * len(_HEADS))
-    parts[0::2] = _HEADS
-    parts[1::2] = [*map(encode_basestring, row[:-1]), "true" if row[-1] else "false"]
-    return "".join(parts) + "}"
-
-
-def _json_lines(texts: list[str]) -> bytes:
-    """A JSON list of already serialised items, one per line."""
-    return (("[\n" + ",\n".join(texts) + "\n]" if texts else "[]") + "\n").encode("utf-8")
 
 
 def _value(graph: Graph, value) -> tuple:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from generator.exports import COLUMNS, _fact_csv, _row_json, defuse, to_csv
+from generator.rowformat import COLUMNS, defuse, fact_csv, row_json, to_csv
 
 TRICKY = ["plain", "a,b", 'say "hi"', "two\nlines", "carriage\rreturn", "=1+1", "-5", "+1.5e3", "-2+3", "@SUM(A1)",
           "\ttab", "", " spaced ", "Ünïcödé 安光能源", "back\\slash", "\u2028separator", "ctrl\x01char", "emoji 🙂"]
@@ -30,15 +30,15 @@ def reference_csv(rows: list[tuple]) -> bytes:
 @pytest.mark.parametrize("text", TRICKY)
 def test_fast_csv_matches_the_csv_module(text):
     rows = [row_of("plain"), row_of(text, True), row_of("plain, again"), row_of(text)]
-    assert _fact_csv(rows, header=True) == reference_csv(rows)
+    assert fact_csv(rows, header=True) == reference_csv(rows)
     if "\r" not in text:   # csv.writer leaves a lone \r unquoted (with \n line endings), which readers split on
-        parsed = list(csv.reader(io.StringIO(_fact_csv(rows, header=True).decode("utf-8"), newline="")))
+        parsed = list(csv.reader(io.StringIO(fact_csv(rows, header=True).decode("utf-8"), newline="")))
         assert parsed[0] == list(COLUMNS) and len(parsed) == 5 and parsed[2][4] == defuse(text)
 
 
 def test_fast_csv_defuses_formulas_in_free_text_columns():
     rows = [row_of("=HYPERLINK(1)")]
-    cells = next(csv.DictReader(io.StringIO(_fact_csv(rows, header=True).decode("utf-8"))))
+    cells = next(csv.DictReader(io.StringIO(fact_csv(rows, header=True).decode("utf-8"))))
     assert cells["value"] == cells["quote"] == cells["subject"] == "'=HYPERLINK(1)"
     assert cells["conflict"] == "false"
 
@@ -48,5 +48,5 @@ def test_row_json_matches_json_dumps(text):
     for conflict in (False, True):
         row = row_of(text, conflict)
         record = dict(zip(COLUMNS, row))
-        assert _row_json(row) == json.dumps(record, ensure_ascii=False)
-        assert json.loads(_row_json(row)) == record
+        assert row_json(row) == json.dumps(record, ensure_ascii=False)
+        assert json.loads(row_json(row)) == record

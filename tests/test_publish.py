@@ -24,7 +24,7 @@ import pytest
 from conftest import FIXTURES, ROOT, build_quietly, snapshot, soup, write_files
 from generator import pagefindrun, search
 from generator.config import SiteConfig
-from generator.exports import COLUMNS, defuse
+from generator.rowformat import COLUMNS, defuse
 from generator.markdown import make_markdown
 from generator.model import DateValue, EntityValue, TextValue
 from generator.parse import parse_sources
