@@ -140,7 +140,8 @@ def load_journaled(folder: Path, name: str, version: str) -> Journaled:
     if not (isinstance(big, tuple) and len(big) == 2 and isinstance(big[1], dict)):
         return Journaled({}, {}, "")
     ident, base = big
-    if not (isinstance(small, tuple) and len(small) == 3 and small[0] == ident):
+    if not (isinstance(small, tuple) and len(small) == 3 and small[0] == ident and isinstance(small[1], dict)
+            and isinstance(small[2], list)):
         return Journaled(base, base, ident)
     value = {**base, **small[1]}
     for key in small[2]:

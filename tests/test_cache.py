@@ -328,6 +328,9 @@ def test_a_journaled_dict_writes_only_its_changes_while_they_are_few(tmp_path):
     assert dict(cachestore.load_journaled(folder, "rows", version)) == third
     cachestore.save(folder, "rows-new", version, ("another big file", {"k1": ("stale",)}, []))
     assert dict(cachestore.load_journaled(folder, "rows", version)) == third   # a small file of another big one
+    ident = cachestore.load_journaled(folder, "rows", version).ident
+    cachestore.save(folder, "rows-new", version, (ident, ["not", "a", "dict"], 5))
+    assert dict(cachestore.load_journaled(folder, "rows", version)) == third   # nor one not made by save_journaled
 
 
 def test_an_edit_stores_only_the_export_rows_it_changed(site):
