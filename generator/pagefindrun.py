@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .cachestore import installed_versions
 from .config import SiteConfig
 
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -111,8 +112,4 @@ def pagefind_version(binary: Path | None) -> str:
     """The installed pagefind_bin version, which shapes the bundle ('' when unknown)."""
     if binary is None:
         return ""
-    try:
-        from importlib.metadata import version
-        return version("pagefind_bin")
-    except Exception:   # metadata missing or unreadable: the documents alone key the index
-        return ""
+    return installed_versions().get("pagefind_bin", "")   # unknown: the documents alone key the index

@@ -42,8 +42,9 @@ def read_sources(content_dir: Path, known: Mapping[str, tuple[Stamp, Source]] | 
     """
     problems = Problems()
     known = known or {}
+    folder = os.path.join(content_dir, "")   # with its separator: the paths are as _content_files makes them
     listing = _content_files(content_dir, content_dir.resolve(), problems) if taken is None else \
-        [(rel, os.path.join(content_dir, *rel.split("/"))) for rel in sorted(taken)]
+        [(rel, folder + rel) for rel in sorted(taken)]
     sources, stamps = [], {}
     for rel, display in listing:
         kind = _kind_of(rel)

@@ -414,3 +414,13 @@ def test_a_build_with_the_cache_lists_the_content_folder_once(site, monkeypatch)
     assert build(site).report.written > 0 and listed == [str(site / "content")]
     build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
     assert files(site / "out") == files(site / "clean")
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_sources_read_from_the_stamps_listing_are_those_of_a_folder_listing(site, monkeypatch, relative):
+    monkeypatch.chdir(site)
+    content = Path("content") if relative else site / "content"
+    listed, _, _ = sources.read_sources(content)
+    taken, _, _ = sources.read_sources(content, taken=sources.content_stamps(content))
+    assert [(s.path, s.rel, s.kind, s.text) for s in taken] == [(s.path, s.rel, s.kind, s.text) for s in listed]
+    assert len(listed) > 10
