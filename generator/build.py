@@ -169,9 +169,9 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
                                    if cache else None)
             redo = touched if derived is None else None   # serve's last derived files may be older than its last build
-            intact = intact_test(outputs, last.outputs) \
+            as_left = intact_test(outputs, last.outputs) \
                 if derived is None and outputs is not None and cache is not None and cache.same_theme(last) else None
-            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, intact)
+            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, as_left)
             problems.extend(found)
         files.update(derived.exports)
         files.update(derived.search.files)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import os
 import pickle
@@ -32,10 +33,11 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def installed_versions() -> dict[str, str]:
     """The version of each distribution installed on `sys.path` (the first found of each name), by normalized
     name, from the names of their metadata folders: what importlib.metadata.version() gives, without
-    importing it (a tenth of a second, at every build)."""
+    importing it (a tenth of a second, at every build). Looked up once per process: the build asks twice."""
     versions: dict[str, str] = {}
     for folder in sys.path:
         try:

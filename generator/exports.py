@@ -30,7 +30,7 @@ class SubjectRows:
     key: str      # the digest of the subject's sheet inputs (inputs.py), which cover every cell of its rows
     csv: bytes    # its lines of facts.csv
     json: bytes   # its objects of facts.json, joined by ",\n"
-    count: int    # how many facts it has
+    count: int    # how many facts it has (0: an entity without facts, kept for its sheet's facts.json)
 
 
 def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable[bytes]], Any] | None = None,

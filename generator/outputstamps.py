@@ -84,7 +84,8 @@ def intact_files(paths: Iterable[str], now: Mapping[str, tuple[int, int]], writt
                  ) -> dict[str, Kept]:
     """KEEP for each of these output files whose stamp is still the one it had when the last build wrote it
     (given the bytes that build wrote: the file holds them)."""
-    return {rel: KEEP for rel in paths if rel in now and now[rel] == written.get(rel)}
+    as_left = intact_test(now, written)
+    return {rel: KEEP for rel in paths if as_left(rel)}
 
 
 def intact_test(now: Mapping[str, tuple[int, int]], written: Mapping[str, tuple[int, int]]) -> Callable[[str], bool]:
