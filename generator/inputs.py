@@ -22,10 +22,10 @@ import pickle
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 
 from .model import EntityValue, Fact
 from .pages import PageKey, PagePlanner
+from .templating import referenced_templates
 
 
 UNDIGESTED = ""   # what the cache keeps for a page without inputs digest: its file is kept only while no edit touches it
@@ -47,7 +47,7 @@ class TemplateDigests:
     def _digest(self, name: str, seen: frozenset[str]) -> str:
         try:
             source = self.env.loader.get_source(self.env, name)[0]
-            used = list(meta.find_referenced_templates(self.env.parse(source)))
+            used = referenced_templates(self.env, name, source)
         except jinja2.TemplateError:
             return digest((name, "unreadable"))   # rendering it reports the error
         if None in used:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
+import os
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
+from jinja2 import meta
 
 from .config import SiteConfig
 from .errors import ContentError
@@ -46,6 +50,35 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
+
+    def referenced(self, env: jinja2.Environment, name: str, source: str) -> list[str | None]:
+        """`referenced_templates`, kept in the folder by template name with the source's checksum (parsing
+        the source is most of its cost)."""
+        path = Path(self.directory) / f"refs-{_checksum(name)}.json"
+        checksum = _checksum(source)
+        with contextlib.suppress(OSError, ValueError):
+            known = json.loads(path.read_bytes())
+            if isinstance(known, list) and known[:1] == [checksum] and \
+                    all(used is None or isinstance(used, str) for used in known[1:]):
+                return known[1:]
+        used = list(meta.find_referenced_templates(env.parse(source)))
+        with contextlib.suppress(OSError):
+            partial = path.with_suffix(f".{os.getpid()}.part")
+            partial.write_text(json.dumps([checksum, *used]))
+            os.replace(partial, path)
+        return used
+
+
+def _checksum(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def referenced_templates(env: jinja2.Environment, name: str, source: str) -> list[str | None]:
+    """The names of the templates that template `name`, of this source, extends, includes or imports
+    (None: one chosen when it is rendered); raises jinja2.TemplateError if it does not parse."""
+    if isinstance(env.bytecode_cache, _CompiledTemplates):
+        return env.bytecode_cache.referenced(env, name, source)
+    return list(meta.find_referenced_templates(env.parse(source)))
 
 
 def render_page(env: jinja2.Environment, page: Page, config: SiteConfig, context: dict) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -373,13 +375,14 @@ def test_after_an_edit_the_snapshot_holds_the_folders_stamps_as_they_are(site):
 def test_templates_are_compiled_once_and_their_errors_still_name_their_lines(site, monkeypatch):
     build(site)
     assert list((site / "cache/templates").iterdir())
-    compiled = []
-    real = jinja2.Environment.compile
+    compiled, parsed = [], []
+    real, parse = jinja2.Environment.compile, jinja2.Environment.parse
     monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(a) or real(self, *a, **k))
+    monkeypatch.setattr(jinja2.Environment, "parse", lambda self, *a, **k: parsed.append(a) or parse(self, *a, **k))
     article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
     article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 310000\n", 1),
                        encoding="utf-8")
-    assert build(site).report.written > 0 and compiled == []
+    assert build(site).report.written > 0 and compiled == [] and parsed == []   # nor parsed for the pages' digests
     theme = site / "theme"
     theme.mkdir()
     (theme / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n\n{{ no_such.thing }}\n{% endblock %}\n')
@@ -390,6 +393,24 @@ def test_templates_are_compiled_once_and_their_errors_still_name_their_lines(sit
         error, = failed.value.errors
         assert (error.path, error.line) == (str(theme / "article.html"), 4), attempt
     assert len(compiled) == 1
+
+
+def test_the_templates_each_template_uses_are_kept_by_its_source(tmp_path):
+    from generator.templating import referenced_templates, _CompiledTemplates
+    env = jinja2.Environment(bytecode_cache=_CompiledTemplates(tmp_path / "compiled"))
+    plain = jinja2.Environment()
+    first = '{% extends "base.html" %}{% include "a.html" %}'
+    assert referenced_templates(env, "page.html", first) == ["base.html", "a.html"]
+    kept, = (tmp_path / "compiled").glob("refs-*.json")
+    assert referenced_templates(env, "page.html", first) == ["base.html", "a.html"]
+    second = '{% extends "other.html" %}{% include name %}'   # changed: its references are found again
+    assert referenced_templates(env, "page.html", second) == referenced_templates(plain, "page.html", second) \
+        == ["other.html", None]
+    kept.write_text('["damaged", 3')
+    assert referenced_templates(env, "page.html", first) == ["base.html", "a.html"]
+    kept.write_text(json.dumps([hashlib.sha256(first.encode()).hexdigest(), 3]))   # the right checksum, not names
+    assert referenced_templates(env, "page.html", first) == ["base.html", "a.html"]
+    assert len(list((tmp_path / "compiled").glob("refs-*"))) == 1
 
 
 def test_the_library_versions_in_the_code_version_are_those_importlib_metadata_gives():
