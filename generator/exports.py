@@ -49,13 +49,19 @@ def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable
     previous = previous or {}
     made = _subject_rows(graph, keys or {}, previous)
     stating = [rows for rows in made.values() if rows.count]
-    files = {f"{DATA}facts.csv": keep(f"{DATA}facts.csv", [fact_csv([], header=True), *(r.csv for r in stating)])}
+    as_before = intact is not None and _rows_as_before(made, previous)   # then the files the rows make are too
+    files = {f"{DATA}facts.csv": KEEP if as_before and intact(f"{DATA}facts.csv") else
+             keep(f"{DATA}facts.csv", [fact_csv([], header=True), *(r.csv for r in stating)])}
     entities = [entity_record(graph, config, entity_id, made[entity_id].count if entity_id in made else 0)
                 for entity_id in graph.entities]
     entity_texts = [_ENCODER.encode(record) for record in entities]
-    whole = [b"[\n", b",\n".join(r.json for r in stating), b"\n]\n"] if stating else [b"[]\n"]
-    files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
-    del whole, stating
+    if as_before and intact(f"{DATA}facts.json"):
+        files[f"{DATA}facts.json"] = KEEP
+    else:
+        whole = [b"[\n", b",\n".join(r.json for r in stating), b"\n]\n"] if stating else [b"[]\n"]
+        files[f"{DATA}facts.json"] = keep(f"{DATA}facts.json", whole)
+        del whole
+    del stating
     files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [json_lines(entity_texts)])
     for record, text in zip(entities, entity_texts):
         rel, rows = data_path(record["path"]), made.get(record["id"])
@@ -88,6 +94,18 @@ def _subject_rows(graph: Graph, keys: Mapping[str, str], previous: Mapping[str, 
         made[subject] = SubjectRows(key, fact_csv(values), ",\n".join(map(row_json, values)).encode("utf-8"),
                                     len(values))
     return made
+
+
+def _rows_as_before(made: Mapping[str, SubjectRows], previous: Mapping[str, SubjectRows]) -> bool:
+    """Whether every subject's rows are the very bytes of `previous`, which holds no other subject."""
+    if len(made) != len(previous):
+        return False
+    for subject, rows in made.items():
+        before = previous.get(subject)
+        if before is not rows and (before is None or not rows.key or before.count != rows.count
+                                   or before.csv != rows.csv or before.json != rows.json):
+            return False
+    return True
 
 
 def _joined(rel: str, chunks: Iterable[bytes]) -> bytes:

@@ -99,7 +99,16 @@ def folders_after(output: Path, files: Mapping[str, tuple[int, int]] | None, bef
     last build left it): only the folders of the files it wrote or removed are looked at. None without a write."""
     if files is None or report is None:
         return None
-    return folder_stamps(output, files, before, (*report.changed_files, *report.stale_files))
+    touched = (*report.changed_files, *report.stale_files)
+    looked = _folders_of(touched)
+    if report.stale_files or not looked <= before.keys():   # a folder may have come or gone
+        return folder_stamps(output, files, before, touched)
+    root = str(output)
+    try:   # the same folders: only those written in are looked at
+        return {folder: os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns if folder in looked else mtime
+                for folder, mtime in before.items()}
+    except OSError:
+        return {}
 
 
 def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: WriteReport,

@@ -28,6 +28,7 @@ import hashlib
 import json
 import subprocess
 import threading
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -222,13 +223,16 @@ def split_documents(documents: Mapping[str, bytes], config: SiteConfig, binary: 
     count = -(-len(documents) // PART_SIZE)
     groups: list[dict[str, bytes]] = [{} for _ in range(count)]
     for path in sorted(documents):
-        groups[int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % count][path] = documents[path]
+        groups[zlib.crc32(path.encode()) % count][path] = documents[path]
     settings = f"{config.language}\0{config.pretty_urls}\0{pagefind_version(binary)}\0"
     parts = []
     for number, group in enumerate(groups):
         folder = PAGEFIND + (f"part-{number}/" if number else "")
-        chunks = (f"{path}\0{len(data)}\0".encode() + data for path, data in group.items())
-        parts.append(_Part(_digest([(settings + folder).encode(), *chunks]), folder, group))
+        digest = hashlib.sha256((settings + folder).encode())
+        for path, data in group.items():
+            digest.update(f"{path}\0{len(data)}\0".encode())
+            digest.update(data)
+        parts.append(_Part(digest.hexdigest(), folder, group))
     return parts
 
 

@@ -12,7 +12,6 @@ it was when the build fails.
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import os
 import shutil
 from dataclasses import dataclass
@@ -64,7 +63,7 @@ class Stager:
             return KEEP if same_bytes(target, data) else self._write(rel, (data,))
         staged = self._write(rel, chunks)
         path = target_file(str(self.folder), rel)
-        if os.path.exists(target) and filecmp.cmp(path, target, shallow=False):
+        if _same_files(path, target):
             os.remove(path)
             return KEEP
         return staged
@@ -110,6 +109,22 @@ def write_file(path: str, chunks: Iterable[bytes], folders: set[str]) -> None:
         folders.add(folder)
     with open(path, "wb") as file:
         file.writelines(chunks)
+
+
+def _same_files(staged: str, target: str, block: int = 1 << 20) -> bool:
+    """Whether the target file exists and holds the same bytes as the staged one (read in big blocks)."""
+    try:
+        if os.stat(staged).st_size != os.stat(target).st_size:
+            return False
+        with open(staged, "rb") as one, open(target, "rb") as other:
+            while True:
+                chunk = one.read(block)
+                if chunk != other.read(block):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 def same_bytes(path: str, data: bytes) -> bool:

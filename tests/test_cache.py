@@ -172,6 +172,26 @@ def test_an_edit_reads_back_only_the_sheet_exports_it_touched_and_those_changed_
     assert files(site / "out") == files(site / "clean")
 
 
+def test_an_edit_that_changes_no_fact_row_leaves_the_whole_site_exports_unread_unless_changed_by_hand(site, monkeypatch):
+    build(site)
+    compared = []
+    same = staging.same_bytes
+    monkeypatch.setattr(staging, "same_bytes", lambda path, data: compared.append(path) or same(path, data))
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nOne more sentence of the body.\n", encoding="utf-8")   # the body only
+    again = build(site)
+    assert 0 < again.report.written and again.report.written + again.report.unchanged == again.files
+    assert not [path for path in compared if "/data/facts." in path]
+    assert not [path for path in again.report.changed_files if path.startswith("data/facts.")]
+    (site / "out/data/facts.csv").write_bytes(b"damaged")
+    article.write_text(text, encoding="utf-8")
+    again = build(site)
+    assert "data/facts.csv" in again.report.changed_files and "data/facts.json" not in again.report.changed_files
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
+
+
 def test_a_cache_file_that_could_not_be_written_leaves_no_snapshot_to_trust(site, monkeypatch):
     build(site)
     saved = cachestore.save

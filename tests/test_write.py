@@ -264,3 +264,21 @@ def test_a_folder_the_output_lacks_is_moved_in_whole(tmp_path, monkeypatch):
     write_site({"index.html": b"home", "articles/a/index.html": b"a", **files}, out)
     assert sorted(moves) == sorted([*(f"articles/n{k}" for k in range(50)), "tags"])
     assert all((out / rel).read_bytes() == data for rel, data in files.items())
+
+
+def test_a_big_file_staged_is_kept_only_when_the_output_holds_its_very_bytes(tmp_path):
+    big = bytes(range(256)) * (staging.SMALL // 256 * 3 + 7)   # over SMALL: compared once staged, in blocks
+    out = tmp_path / "out"
+    write_site({"data/big.csv": big}, out)
+    variants = {"the same": (big, True), "the last byte changed": (big[:-1] + b"\x00", False),
+                "one byte shorter": (big[:-1], False), "a byte changed in the first block": (b"x" + big[1:], False)}
+    for case, (data, kept) in variants.items():
+        stager = staging.Stager(out)
+        got = stager.stage("data/big.csv", [data[:1000], data[1000:]])
+        assert (got is staging.KEEP) == kept, case
+        if not kept:
+            assert (out / staging.STAGING / "data/big.csv").read_bytes() == data, case
+        stager.discard()
+    stager = staging.Stager(out)
+    assert isinstance(stager.stage("data/new.csv", [big]), staging.Staged)   # nothing there yet to compare with
+    stager.discard()
