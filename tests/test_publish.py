@@ -409,6 +409,25 @@ def test_without_the_pagefind_binary_the_site_builds_with_a_warning(tmp_path, ru
     assert not (out / "pagefind").exists() and (out / "search/index.html").is_file()
 
 
+def test_the_pagefind_binary_is_the_one_pagefind_bin_gives_without_importing_it():
+    import subprocess
+    script = ("import sys; from generator.pagefindrun import pagefind_binary; found = pagefind_binary(); "
+              "print(found, 'pagefind_bin' in sys.modules, 'logging' in sys.modules)")
+    found, imported, logging = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                                              check=True).stdout.split()
+    from pagefind_bin import get_executable
+    assert found == str(get_executable()) and imported == "False" and logging == "False"
+
+
+def test_the_characters_feeds_leave_out_are_those_xml_forbids():
+    from generator.feeds import _NOT_XML
+
+    def allowed(code: int) -> bool:   # XML 1.0's Char production
+        return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    wrong = [hex(code) for code in range(0x110000) if bool(_NOT_XML.match(chr(code))) == allowed(code)]
+    assert wrong == []
+
+
 def fragments(files: dict[str, bytes]) -> list[dict]:
     """What Pagefind stored for each indexed page (its URL, text and meta), from every part of a bundle."""
     found = []
