@@ -464,7 +464,7 @@ def test_an_edit_that_changes_no_searched_text_reuses_the_index(graph):
     first, problems = search.search_index(graph, config)
     assert first.key and not problems.warnings
     assert {page["url"] for page in fragments(first.files)} >= {"/companies/xiaomi-auto/index.html"}
-    facts = tuple(dataclasses.replace(f, value=Quantity(Decimal(1), "", "1")) if f.property == "annual capacity"
+    facts = tuple(f._replace(value=Quantity(Decimal(1), "", "1")) if f.property == "annual capacity"
                   else f for f in graph.facts)
     assert facts != graph.facts
     assert search.search_index(dataclasses.replace(graph, facts=facts), config, first)[0] is first
