@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,8 +38,9 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return the exit status."""
+def main(argv: list[str] | None = None, exit_at_once: bool = False) -> int:
+    """Run the command line and return the exit status; with `exit_at_once` (build.py), a build that succeeded
+    ends the process right after its summary (`exit_now`)."""
     args = make_parser().parse_args(argv)
     config = Path(args.config or "site.yaml")
     cache = None if args.no_cache else Path(args.cache) if args.cache else config.parent / CACHE_FOLDER
@@ -72,4 +74,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print_warnings(result.warnings, args.verbose)
     print(summary(result, args.command, args.output))
+    if exit_at_once:
+        exit_now(0)
     return 0
+
+
+def exit_now(status: int) -> None:
+    """End the process once its output is flushed, without freeing the build's objects one by one (a tenth
+    of a second at 10,000 articles): every file it wrote is closed and in place, its children are waited for."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

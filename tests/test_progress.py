@@ -203,3 +203,36 @@ def test_without_a_terminal_only_the_summary_is_printed(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Built ") and done.stdout.count("\n") == 1
     assert "\r" not in done.stdout + done.stderr and " ... " not in done.stderr
+
+
+def test_build_py_ends_at_once_after_its_summary_with_everything_written_and_printed(tmp_path):
+    (tmp_path / "said").mkdir()
+    out, err = tmp_path / "said/out.txt", tmp_path / "said/err.txt"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with open(out, "w") as stdout, open(err, "w") as stderr:   # files: block-buffered, flushed only if asked
+        status = subprocess.call([*build_command(tmp_path), "--verbose"], stdout=stdout, stderr=stderr, cwd=tmp_path,
+                                 env=buffered, timeout=60)
+    assert status == 0
+    summary = out.read_text()
+    assert summary.startswith("Built ") and summary.endswith(".\n")
+    assert ": warning: " in err.read_text()   # the warnings printed before the summary
+    done = subprocess.run([*build_command(tmp_path), "--output", str(tmp_path / "again")], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=60)
+    files = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert done.returncode == 0 and len(files) > 20
+    assert all((tmp_path / "out" / rel).read_bytes() == (tmp_path / "again" / rel).read_bytes() for rel in files)
+
+
+def test_main_asked_to_exit_at_once_ends_the_process_after_flushing(tmp_path, monkeypatch, capsys):
+    from generator import cli
+    ended = []
+
+    def end(status):
+        ended.append((status, capsys.readouterr().out))
+        raise SystemExit(status)
+    monkeypatch.setattr(cli.os, "_exit", end)
+    with pytest.raises(SystemExit):
+        cli.main(build_command(tmp_path)[2:], exit_at_once=True)
+    (status, printed), = ended
+    assert status == 0 and printed.startswith("Built ")
+    assert cli.main(build_command(tmp_path)[2:]) == 0 and len(ended) == 1   # in-process callers get the status back
