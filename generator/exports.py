@@ -27,10 +27,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 class SubjectRows:
     """One subject's facts as the exports write them: reused by the next build while its key holds."""
 
-    key: str      # the digest of the subject's sheet inputs (inputs.py), which cover every cell of its rows
+    key: str      # the digest of the subject's sheet inputs (inputs.py), which cover every cell of its rows and
+                  # every field of its entity record but the URL, and the site's base_url
     csv: bytes    # its lines of facts.csv
     json: bytes   # its objects of facts.json, joined by ",\n"
     count: int    # how many facts it has (0: an entity without facts, kept for its sheet's facts.json)
+    entity: str   # its entity record as JSON, for entities.json and its sheet's facts.json
 
 
 def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable[bytes]], Any] | None = None,
@@ -47,14 +49,13 @@ def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable
     """
     keep = sink or _joined
     previous = previous or {}
-    made = _subject_rows(graph, keys or {}, previous)
+    made = _subject_rows(graph, config, keys or {}, previous)
     stating = [rows for rows in made.values() if rows.count]
     as_before = intact is not None and _rows_as_before(made, previous)   # then the files the rows make are too
     files = {f"{DATA}facts.csv": KEEP if as_before and intact(f"{DATA}facts.csv") else
              keep(f"{DATA}facts.csv", [fact_csv([], header=True), *(r.csv for r in stating)])}
-    entities = [entity_record(graph, config, entity_id, made[entity_id].count if entity_id in made else 0)
-                for entity_id in graph.entities]
-    entity_texts = [_ENCODER.encode(record) for record in entities]
+    entity_texts = [made[entity_id].entity if entity_id in made else _entity_text(graph, config, entity_id, 0)
+                    for entity_id in graph.entities]
     if as_before and intact(f"{DATA}facts.json"):
         files[f"{DATA}facts.json"] = KEEP
     else:
@@ -63,9 +64,9 @@ def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable
         del whole
     del stating
     files[f"{DATA}entities.json"] = keep(f"{DATA}entities.json", [json_lines(entity_texts)])
-    for record, text in zip(entities, entity_texts):
-        rel, rows = data_path(record["path"]), made.get(record["id"])
-        if intact is not None and rows is not None and rows is previous.get(record["id"]) and intact(rel):
+    for (entity_id, entity), text in zip(graph.entities.items(), entity_texts):
+        rel, rows = data_path(entity_path(entity.kind, entity.slug)), made.get(entity_id)
+        if intact is not None and rows is not None and rows is previous.get(entity_id) and intact(rel):
             files[rel] = KEEP   # its entity's sheet inputs cover every field of the file
             continue
         chunks = [f'{{\n"entity": {text},\n"facts": [\n'.encode("utf-8"), rows.json, b"\n]\n}\n"] \
@@ -74,16 +75,17 @@ def export_files(graph: Graph, config: SiteConfig, sink: Callable[[str, Iterable
     return files, {subject: rows for subject, rows in made.items() if rows.key}
 
 
-def _subject_rows(graph: Graph, keys: Mapping[str, str], previous: Mapping[str, SubjectRows]) -> dict[str, SubjectRows]:
+def _subject_rows(graph: Graph, config: SiteConfig, keys: Mapping[str, str], previous: Mapping[str, SubjectRows],
+                  ) -> dict[str, SubjectRows]:
     """The rows of each subject (and empty ones for the other entities with a key), in subject order, sorted
-    by property and then as the content states them."""
+    by property and then as the content states them, with its entity record."""
     by_subject: dict[str, list[Fact]] = {entity_id: [] for entity_id in keys if entity_id in graph.entities}
     for fact in graph.facts:
         by_subject.setdefault(fact.subject, []).append(fact)
     rows = _Rows(graph)
     made: dict[str, SubjectRows] = {}
     for subject in sorted(by_subject):
-        key = keys.get(subject, "")
+        key = f"{keys[subject]} {config.base_url}" if subject in keys else ""
         before = previous.get(subject)
         if key and before is not None and before.key == key:
             made[subject] = before
@@ -92,7 +94,8 @@ def _subject_rows(graph: Graph, keys: Mapping[str, str], previous: Mapping[str, 
         conflicts = _conflicting(facts, graph.properties)
         values = [rows.values(fact, id(fact) in conflicts) for fact in facts]
         made[subject] = SubjectRows(key, fact_csv(values), ",\n".join(map(row_json, values)).encode("utf-8"),
-                                    len(values))
+                                    len(values),
+                                    _entity_text(graph, config, subject, len(values)) if subject in graph.entities else "")
     return made
 
 
@@ -142,6 +145,10 @@ def entity_record(graph: Graph, config: SiteConfig, entity_id: str, facts: int) 
             "aliases": list(entity.aliases), "path": path, "url": absolute(config.base_url, path),
             "data": data_path(path), "facts": facts,
             "articles": len(graph.mentions.get(entity_id, ()))}
+
+
+def _entity_text(graph: Graph, config: SiteConfig, entity_id: str, facts: int) -> str:
+    return _ENCODER.encode(entity_record(graph, config, entity_id, facts))
 
 
 def _value(graph: Graph, value) -> tuple:

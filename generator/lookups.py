@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .model import EntityValue, Fact, Graph
 from .urls import tag_path
@@ -24,7 +24,8 @@ class Lookups:
     stated_in: dict[str, list[Fact]]     # article slug -> facts it states
     events_of: dict[str, list[str]]      # entity id -> events it takes part in
     tags_of: dict[str, list[Link]]       # article slug -> its tag links
-    related: dict[str, Counter]          # entity id -> entities it shares articles or facts with
+    related: dict[str, Mapping[str, int]]   # entity id -> entities it shares articles or facts with (a Counter, or
+                                            # a dict as the cache's base keeps it), and how often
 
 
 def make_lookups(graph: Graph) -> Lookups:
@@ -75,7 +76,7 @@ def _file_order(fact: Fact) -> tuple[bool, str]:
     return fact.source.kind == "profile", fact.path
 
 
-def _own(related: dict[str, Counter], copied: set[str], entity_id: str) -> Counter:
+def _own(related: dict[str, Mapping[str, int]], copied: set[str], entity_id: str) -> Counter:
     """The entity's counter, copied before its first change (the last build's lookups are left as they were)."""
     if entity_id not in copied:
         copied.add(entity_id)

@@ -331,6 +331,18 @@ def test_an_edit_that_keeps_every_name_keeps_the_sitemap_unplanned(site, monkeyp
     assert files(site / "out") == files(site / "clean")
 
 
+def test_a_new_base_url_gives_every_entity_record_its_new_address_though_the_rows_are_unchanged(site):
+    (site / "site.yaml").write_text("base_url: https://example.org/facts/\n", encoding="utf-8")
+    build(site)
+    (site / "site.yaml").write_text("base_url: https://example.net/sheets/\n", encoding="utf-8")
+    build(site)
+    assert b"https://example.org/" not in (site / "out/data/entities.json").read_bytes()
+    sheet = json.loads(next((site / "out/companies").glob("*/facts.json")).read_text(encoding="utf-8"))
+    assert sheet["entity"]["url"].startswith("https://example.net/sheets/companies/")
+    build_site(BuildOptions(site / "content", site / "clean", site / "site.yaml"))
+    assert files(site / "out") == files(site / "clean")
+
+
 def test_a_journaled_dict_writes_only_its_changes_while_they_are_few(tmp_path):
     folder, version = tmp_path / "cache", "v1"
     assert cachestore.load_journaled(folder, "rows", version).value == {}
