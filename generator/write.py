@@ -10,8 +10,10 @@ a folder as ours.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping
@@ -97,16 +99,23 @@ def _publish(output: Path, new: dict[str, bytes | Staged]) -> None:
             if not isinstance(data, Staged):
                 write_file(target_file(str(staging), rel), (data,), folders)
         if staging.is_dir():
-            _merge(str(staging), str(output))
+            held: list[int] = []
+            try:
+                _merge(str(staging), str(output), held)
+            finally:
+                _close_later(held)
     except OSError as error:
         raise OutputError(f"cannot write {error.filename or output}: {error.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _merge(staged: str, target: str) -> None:
+def _merge(staged: str, target: str, held: list[int]) -> None:
     """Move what is staged in one folder to the same place in the target folder: a folder the target
-    lacks is moved whole. A file (or link) standing where a folder goes, or a folder where a file goes, is replaced."""
+    lacks is moved whole. A file (or link) standing where a folder goes, or a folder where a file goes, is replaced.
+
+    A big file replaced is first opened, its descriptor added to `held`: the kernel then drops its pages when
+    that is closed (`_close_later`), not in the rename (25 ms for a 25 MB facts.csv)."""
     with os.scandir(staged) as scan:
         entries = list(scan)
     for entry in entries:
@@ -114,13 +123,35 @@ def _merge(staged: str, target: str) -> None:
         is_folder = os.path.isdir(path) and not os.path.islink(path)
         if entry.is_dir(follow_symlinks=False):
             if is_folder:
-                _merge(entry.path, path)
+                _merge(entry.path, path, held)
                 continue
             if os.path.lexists(path):
                 os.unlink(path)
         elif is_folder:
             shutil.rmtree(path)
+        elif os.name == "posix" and entry.stat(follow_symlinks=False).st_size >= HOLD_FROM:
+            with contextlib.suppress(OSError):   # not there, or not readable: replaced at once
+                held.append(os.open(path, os.O_RDONLY | os.O_NOFOLLOW))
         os.replace(entry.path, path)
+
+
+HOLD_FROM = 1 << 20   # a replaced file this big (going by its successor's size) is let go in the background
+
+
+def _close_later(descriptors: list[int]) -> threading.Thread | None:
+    """Close these files in a thread of their own (closing one that was replaced frees its pages, which the
+    build need not wait for; at exit the kernel closes any left)."""
+    if not descriptors:
+        return None
+    thread = threading.Thread(target=_close_all, args=(list(descriptors),), name="factsheet-release", daemon=True)
+    thread.start()
+    return thread
+
+
+def _close_all(descriptors: list[int]) -> None:
+    for descriptor in descriptors:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
 
 
 def _existing(root: str) -> tuple[list[str], list[str]]:

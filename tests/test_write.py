@@ -282,3 +282,29 @@ def test_a_big_file_staged_is_kept_only_when_the_output_holds_its_very_bytes(tmp
     stager = staging.Stager(out)
     assert isinstance(stager.stage("data/new.csv", [big]), staging.Staged)   # nothing there yet to compare with
     stager.discard()
+
+
+def test_a_big_file_replaced_is_let_go_in_the_background_once_the_new_one_is_in_place(tmp_path, monkeypatch):
+    from generator import write
+    out = tmp_path / "out"
+    old, new = b"o" * (write.HOLD_FROM + 10), b"n" * (write.HOLD_FROM + 10)
+    write_site({"data/facts.csv": old, "index.html": b"home"}, out)
+    inode = (out / "data/facts.csv").stat().st_ino
+    handed, threads = [], []
+    close_later = write._close_later
+
+    def spy(descriptors):
+        handed.append([(d, os.fstat(d).st_ino) for d in descriptors])   # still open: the old file, replaced already
+        assert (out / "data/facts.csv").read_bytes() == new
+        threads.append(close_later(descriptors))
+        return threads[-1]
+    monkeypatch.setattr(write, "_close_later", spy)
+    write_site({"data/facts.csv": new, "index.html": b"home 2"}, out)
+    (held,) = handed
+    assert [ino for _, ino in held] == [inode]   # only the big file; the small one was replaced at once
+    threads[0].join(timeout=10)
+    for descriptor, _ in held:
+        with pytest.raises(OSError):
+            os.fstat(descriptor)   # closed by the thread
+    assert (out / "data/facts.csv").read_bytes() == new and (out / "index.html").read_bytes() == b"home 2"
+    assert temp_files(out) == []
