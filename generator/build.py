@@ -28,9 +28,9 @@ from .write import KEEP, Stager, write_site
 from .cache import COMPILED_TEMPLATES, BuildCache, Snapshot
 from .parsecache import CachedParses
 from .basestate import Base, load_base, save_base
-from . import dates, model, parse, pages, pickling, quantities, records, sources, views
+from . import dates, exports, model, parse, pages, pickling, quantities, records, sources, views
 
-pickling.register(dates, model, parse, pages, quantities, records, sources, views)   # for the cache and the workers
+pickling.register(dates, exports, model, parse, pages, quantities, records, sources, views)   # for the cache and the workers
 
 def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProgress = NO_PROGRESS,
                start: Start | None = None) -> BuildResult:
