@@ -162,3 +162,24 @@ def test_a_fact_edit_looks_only_at_the_pages_it_touches_and_builds_what_a_clean_
         assert result.rendered < 15
     build_site(BuildOptions(tmp_path / "content", tmp_path / "clean", tmp_path / "site.yaml"))
     assert tree(tmp_path / "out") == tree(tmp_path / "clean") == tree(tmp_path / "preview")
+
+
+def test_each_edited_files_run_of_facts_is_replaced_where_the_files_order_puts_it():
+    from types import SimpleNamespace
+    from generator.edits import _spliced
+    from generator.model import Fact, SourceRef, TextValue
+
+    def fact(path: str, n: int) -> Fact:
+        return Fact("company:x", "p", TextValue(f"{path}{n}"), "actual", None, None, "", SourceRef("article", path), path, n)
+    files = tuple(SimpleNamespace(path=p) for p in ("a.md", "b.md", "c.md", "d.md", "e.md"))
+    facts = (fact("a.md", 1), fact("a.md", 2), fact("c.md", 1), fact("e.md", 1), fact("e.md", 2))   # b, d: none
+    cases = [{"a.md": [fact("a.md", 9)]}, {"b.md": [fact("b.md", 1)]}, {"e.md": []}, {"d.md": [fact("d.md", 1)]},
+             {"c.md": [], "a.md": [], "e.md": [fact("e.md", 7)], "b.md": [fact("b.md", 3), fact("b.md", 4)]}]
+    for edited in cases:
+        expected = tuple(f for record in files for f in (edited[record.path] if record.path in edited
+                                                          else [g for g in facts if g.path == record.path]))
+        spliced, runs = _spliced(facts, files, edited)
+        assert spliced == expected, edited
+        assert runs == {path: tuple(g for g in facts if g.path == path) for path in edited}, edited
+    with pytest.raises(KeyError):
+        _spliced(facts, files[:2], {"a.md": []})   # facts of files it does not list
