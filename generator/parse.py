@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from markdown_it_pyrs import MarkdownIt
 
@@ -48,9 +48,12 @@ class Parsed:
     properties: tuple[PropertySpec, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
-    """What one source file yields, kept so an unchanged file need not be parsed again."""
+class ParsedFile(NamedTuple):
+    """What one source file yields, kept so an unchanged file need not be parsed again.
+
+    A named tuple, like model.Fact: one per content file, all read back from the parse cache at
+    every build, and a tuple is made in C when unpickled.
+    """
 
     record: Article | Profile | tuple[PropertySpec, ...] | None   # None when the file could not be read at all
     errors: tuple[ContentError, ...]

@@ -71,7 +71,13 @@ def _stored_form(article: Article) -> tuple[Callable, tuple]:
     rest = getattr(article, "_rest", None)
     if rest is None:
         rest = pickle.dumps(tuple([getattr(article, name) for name in REST]), protocol=pickle.HIGHEST_PROTOCOL)
-    return _restore, (tuple([getattr(article, name) for name in HEAD]), rest)
+    head = [getattr(article, name) for name in HEAD]
+    head[_DATE] = _DATES.setdefault(head[_DATE], head[_DATE])   # one object per day: pickled once, read back once
+    return _restore, (tuple(head), rest)
+
+
+_DATE = HEAD.index("date")
+_DATES: dict = {}   # each date the parse cache was saved with, once (a few thousand days at most)
 
 
 CACHE_REDUCERS = {Article: _stored_form, StoredArticle: _stored_form}   # for cachestore.save of the parse files

@@ -108,3 +108,13 @@ def test_an_edit_that_changes_a_label_still_equals_a_clean_build(tmp_path, label
 def files(folder: Path) -> dict[str, bytes]:
     """Every file below the folder, by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_articles_of_one_day_share_one_date_once_read_back():
+    from generator.dates import PartialDate
+    article = parsed_article()
+    same_day = [replace(article, slug=f"copy-{n}", date=PartialDate(2024, 5, 19)) for n in range(3)]
+    other = replace(article, slug="other", date=PartialDate(2024, 5, 20))
+    stored = as_cached([*same_day, other])
+    assert [a.date for a in stored] == [a.date for a in (*same_day, other)]
+    assert len({id(a.date) for a in stored[:3]}) == 1 and stored[3].date is not stored[0].date
