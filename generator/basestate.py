@@ -6,10 +6,11 @@ here, with the parse-cache key of every content file it was made from: the base.
 whose content differs from the base's only by edits that kept every name (edits.py) resolves those
 edits from the base, as `serve` does from its last build, and updates the base's planner.
 
-The related entities' counts are kept as plain dicts: a Counter unpickles half as fast, and an edit
-copies the ones it changes into Counters (lookups.py). The pickle holds no article or profile record: each stands as its content path, and the records
+The pickle holds no article or profile record: each stands as its content path, and the records
 are taken back from the parse cache (they are most of the graph, and pickled there already). When
 the parse cache no longer holds one of them, the base is not used, and the build resolves afresh.
+The related entities' counts are kept as plain dicts: a Counter unpickles half as fast, and an edit
+copies the ones it changes into Counters (lookups.py).
 """
 
 from __future__ import annotations

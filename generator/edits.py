@@ -9,7 +9,8 @@ the entities, names, tags and the order of articles are the last build's, and:
 - `touched_pages` names the only pages whose inputs (inputs.py) can differ: the edited
   articles, the sheets of the entities their facts are about, point to or stop pointing to, of
   the entities their articles name when those names changed, of the participants of an edited
-  event, and the lists that count facts or show events. Every other page is as it was.
+  event, the lists of entities whose counts of facts or mentions changed, and those that show events.
+  Every other page is as it was.
 Any other change (a file added or removed, a name, title, date or tag changed, a new property,
 properties.yaml) returns None here, and the build resolves and plans every page.
 """
@@ -17,6 +18,7 @@ properties.yaml) returns None here, and the build resolves and plans every page.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import chain
 from operator import attrgetter
@@ -162,7 +164,7 @@ def _spliced(facts: tuple[Fact, ...], files: tuple[Article | Profile, ...], edit
     """The facts with the run of each edited file (by path) replaced by its new facts, and the runs replaced.
 
     A file's facts are next to each other, and the files' runs in the order of `files` (facts.py
-    resolves them so, and so does this), so each run is found by bisection, without a pass in Python."""
+    resolves them so, and so does this), so each run is found by bisection, without a Python loop over the facts."""
     position = {record.path: number for number, record in enumerate(files)}
     order = list(map(position.__getitem__, map(_PATH, facts)))   # each fact's file's place: never decreasing
     cuts = sorted((bisect_left(order, position[path]), bisect_right(order, position[path]), path) for path in edited)
@@ -180,23 +182,32 @@ def _spliced(facts: tuple[Fact, ...], files: tuple[Article | Profile, ...], edit
 _PATH = attrgetter("path")
 
 
+def _recounted(change: Change) -> set[str]:
+    """The subjects that have another number of facts after the change."""
+    before = Counter(fact.subject for fact in change.facts_before)
+    after = Counter(fact.subject for fact in change.facts_after)
+    return {subject for subject in before.keys() | after.keys() if before[subject] != after[subject]}
+
+
 def touched_pages(graph: Graph, look: Lookups, change: Change) -> set[tuple[str, str]]:
     """The keys of the pages whose inputs the change can have changed (pages.PagePlanner's keys, feeds' keys)."""
     facts = (*change.facts_before, *change.facts_after)
     entities = change.subjects() | {f.value.entity_id for f in facts if isinstance(f.value, EntityValue)}
     keys: set[tuple[str, str]] = {("article", slug) for slug in change.articles}
+    counted = _recounted(change)   # the entities whose counts of facts or mentions the indexes show changed
     for slug in change.articles:
         before, after = set(change.named_before[slug]), set(change.named_after[slug])
         if before != after:   # mentions and pairings changed
             entities |= before | after
+            counted |= before ^ after
             keys |= {("feed", entity_id) for entity_id in before ^ after}
     events = {e for e in change.subjects() if graph.entities[e].kind == "event"}
     for event in events:   # their timelines show the event
         entities |= {f.value.entity_id for f in (*look.facts_of.get(event, ()), *change.facts_before)
                      if f.subject == event and f.property in ("participant", "place") and isinstance(f.value, EntityValue)}
     keys |= {("entity", e) for e in entities | change.profiles}
-    kinds = {graph.entities[e].kind for e in entities}
-    keys |= {("index", kind) for kind in kinds if kind != "event"}   # their counts of facts and mentions
+    kinds = {graph.entities[e].kind for e in counted}
+    keys |= {("index", kind) for kind in kinds if kind != "event"}   # they show each entity's counts, no more
     if events or len(change.facts_before) != len(change.facts_after):
         keys |= {("events", ""), ("home", "")}
     return keys

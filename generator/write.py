@@ -114,8 +114,8 @@ def _merge(staged: str, target: str, held: list[int]) -> None:
     """Move what is staged in one folder to the same place in the target folder: a folder the target
     lacks is moved whole. A file (or link) standing where a folder goes, or a folder where a file goes, is replaced.
 
-    A big file replaced is first opened, its descriptor added to `held`: the kernel then drops its pages when
-    that is closed (`_close_later`), not in the rename (25 ms for a 25 MB facts.csv)."""
+    A big file replaced is first opened, its descriptor added to `held`: the kernel then frees the old file
+    when that is closed (`_close_later`), not in the rename (about 25 ms of it for a 25 MB facts.csv)."""
     with os.scandir(staged) as scan:
         entries = list(scan)
     for entry in entries:

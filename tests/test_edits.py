@@ -183,3 +183,29 @@ def test_each_edited_files_run_of_facts_is_replaced_where_the_files_order_puts_i
         assert runs == {path: tuple(g for g in facts if g.path == path) for path in edited}, edited
     with pytest.raises(KeyError):
         _spliced(facts, files[:2], {"a.md": []})   # facts of files it does not list
+
+
+def test_the_entity_lists_are_touched_only_when_an_entity_gets_another_count_of_facts(tmp_path):
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    site = Site(tmp_path)
+    article = tmp_path / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    text = article.read_text(encoding="utf-8")
+    parsed, before = parse_site(site)
+    last, _ = resolve_site(parsed)
+
+    def touched_after(new_text: str) -> set:
+        article.write_text(new_text, encoding="utf-8")
+        parsed, after = parse_site(site)
+        edit = find_edit(before, after)
+        resolution, change, _ = resolve_edit(last, parsed, edit)
+        return touched_pages(resolution.graph, PagePlanner(last.graph).after_edit(resolution.graph, change).look, change)
+    assert "    value: 300000\n" in text
+    value_only = touched_after(text.replace("    value: 300000\n", "    value: 310000\n", 1))
+    assert ("article", "xiaomi-auto-yizhuang-factory") in value_only
+    assert not [key for key in value_only if key[0] == "index"]   # every count shown is as it was
+    head, body = _front(text)
+    first = next(j for j, line in enumerate(head) if line.startswith("  - subject: "))
+    end = next((j for j in range(first + 1, len(head)) if head[j].startswith("  - ") or not head[j].startswith("  ")),
+               len(head))
+    dropped = touched_after(_join(head[:first] + head[end:], body))   # one fact fewer for its subject
+    assert [key for key in dropped if key[0] == "index"]
