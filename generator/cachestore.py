@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
+from . import release
 from .parallel import collector_paused, freeze_in_heap
 
 JOURNAL_MAX = 200   # entries changed since a journaled dict's big file was written before it is written again
@@ -95,7 +96,13 @@ def save(folder: Path, name: str, version: str, value: Any, reducers: Mapping[ty
                 if reducers:
                     pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
                 pickler.dump((version, value))
-            os.replace(temp, folder / f"{name}.pickle")
+                size = file.tell()
+            held: list[int] = []
+            release.hold(str(folder / f"{name}.pickle"), size, held)   # freed in the background
+            try:
+                os.replace(temp, folder / f"{name}.pickle")
+            finally:
+                release.close_later(held)
         except BaseException:
             os.unlink(temp)
             raise

@@ -10,14 +10,13 @@ a folder as ours.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping
 
+from . import release
 from .errors import UsageError
 from .outputstamps import output_entries
 from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file, write_file
@@ -103,7 +102,7 @@ def _publish(output: Path, new: dict[str, bytes | Staged]) -> None:
             try:
                 _merge(str(staging), str(output), held)
             finally:
-                _close_later(held)
+                release.close_later(held)
     except OSError as error:
         raise OutputError(f"cannot write {error.filename or output}: {error.strerror}") from None
     finally:
@@ -114,8 +113,8 @@ def _merge(staged: str, target: str, held: list[int]) -> None:
     """Move what is staged in one folder to the same place in the target folder: a folder the target
     lacks is moved whole. A file (or link) standing where a folder goes, or a folder where a file goes, is replaced.
 
-    A big file replaced is first opened, its descriptor added to `held`: the kernel then frees the old file
-    when that is closed (`_close_later`), not in the rename (about 25 ms of it for a 25 MB facts.csv)."""
+    A big file replaced is held open (release.py), its descriptor added to `held`: the kernel then frees the
+    old file when that is closed, not in the rename (about 25 ms of it for a 25 MB facts.csv)."""
     with os.scandir(staged) as scan:
         entries = list(scan)
     for entry in entries:
@@ -129,29 +128,9 @@ def _merge(staged: str, target: str, held: list[int]) -> None:
                 os.unlink(path)
         elif is_folder:
             shutil.rmtree(path)
-        elif os.name == "posix" and entry.stat(follow_symlinks=False).st_size >= HOLD_FROM:
-            with contextlib.suppress(OSError):   # not there, or not readable: replaced at once
-                held.append(os.open(path, os.O_RDONLY | os.O_NOFOLLOW))
+        else:
+            release.hold(path, entry.stat(follow_symlinks=False).st_size, held)
         os.replace(entry.path, path)
-
-
-HOLD_FROM = 1 << 20   # a replaced file this big (going by its successor's size) is let go in the background
-
-
-def _close_later(descriptors: list[int]) -> threading.Thread | None:
-    """Close these files in a thread of their own (closing one that was replaced frees its pages, which the
-    build need not wait for; at exit the kernel closes any left)."""
-    if not descriptors:
-        return None
-    thread = threading.Thread(target=_close_all, args=(list(descriptors),), name="factsheet-release", daemon=True)
-    thread.start()
-    return thread
-
-
-def _close_all(descriptors: list[int]) -> None:
-    for descriptor in descriptors:
-        with contextlib.suppress(OSError):
-            os.close(descriptor)
 
 
 def _existing(root: str) -> tuple[list[str], list[str]]:

@@ -285,20 +285,20 @@ def test_a_big_file_staged_is_kept_only_when_the_output_holds_its_very_bytes(tmp
 
 
 def test_a_big_file_replaced_is_let_go_in_the_background_once_the_new_one_is_in_place(tmp_path, monkeypatch):
-    from generator import write
+    from generator import release
     out = tmp_path / "out"
-    old, new = b"o" * (write.HOLD_FROM + 10), b"n" * (write.HOLD_FROM + 10)
+    old, new = b"o" * (release.HOLD_FROM + 10), b"n" * (release.HOLD_FROM + 10)
     write_site({"data/facts.csv": old, "index.html": b"home"}, out)
     inode = (out / "data/facts.csv").stat().st_ino
     handed, threads = [], []
-    close_later = write._close_later
+    close_later = release.close_later
 
     def spy(descriptors):
         handed.append([(d, os.fstat(d).st_ino) for d in descriptors])   # still open: the old file, replaced already
         assert (out / "data/facts.csv").read_bytes() == new
         threads.append(close_later(descriptors))
         return threads[-1]
-    monkeypatch.setattr(write, "_close_later", spy)
+    monkeypatch.setattr(release, "close_later", spy)
     write_site({"data/facts.csv": new, "index.html": b"home 2"}, out)
     (held,) = handed
     assert [ino for _, ino in held] == [inode]   # only the big file; the small one was replaced at once
@@ -308,3 +308,19 @@ def test_a_big_file_replaced_is_let_go_in_the_background_once_the_new_one_is_in_
             os.fstat(descriptor)   # closed by the thread
     assert (out / "data/facts.csv").read_bytes() == new and (out / "index.html").read_bytes() == b"home 2"
     assert temp_files(out) == []
+
+
+def test_a_big_cache_file_saved_again_is_let_go_in_the_background_too(tmp_path, monkeypatch):
+    from generator import cachestore, release
+    big = b"x" * (release.HOLD_FROM + 10)
+    assert cachestore.save(tmp_path, "rows", "v1", {"a": big, "n": 1})
+    inode = (tmp_path / "rows.pickle").stat().st_ino
+    handed = []
+    close_later = release.close_later
+    monkeypatch.setattr(release, "close_later", lambda held: handed.append([os.fstat(d).st_ino for d in held])
+                        or close_later(held))
+    assert cachestore.save(tmp_path, "rows", "v1", {"a": big, "n": 2})
+    assert cachestore.save(tmp_path, "small", "v1", {"n": 3}) and cachestore.save(tmp_path, "small", "v1", {"n": 4})
+    assert handed == [[inode], [], []]   # the big one held across its rename; the small ones, and a first save, not
+    assert cachestore.load(tmp_path, "rows", "v1") == {"a": big, "n": 2}
+    assert cachestore.load(tmp_path, "small", "v1") == {"n": 4}
