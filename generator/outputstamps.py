@@ -29,14 +29,15 @@ def output_stamps(output: Path) -> dict[str, tuple[int, int]]:
 
 
 def folder_stamps(output: Path, files: Iterable[str], known: Mapping[str, int] | None = None,
-                  touched: Iterable[str] = ()) -> dict[str, int]:
+                  touched: Iterable[str] = (), folders: Iterable[str] | None = None) -> dict[str, int]:
     """The mtime in ns of the output folder and of every folder that holds one of these files, by output path
     ('' for the output folder); empty if one cannot be looked at. A name added to a folder, or removed, changes it.
 
     `known`, the stamps of the folders when the output was last as the files say but for the `touched`
-    ones (written or removed since), spares looking at every folder that holds no touched file.
+    ones (written or removed since), spares looking at every folder that holds no touched file. `folders`,
+    those of the files if known already, spares working them out.
     """
-    folders = _folders_of(files)
+    folders = _folders_of(files) if folders is None else folders
     looked = _folders_of(touched) if known is not None else set()
     root = str(output)
     try:
@@ -100,15 +101,8 @@ def folders_after(output: Path, files: Mapping[str, tuple[int, int]] | None, bef
     if files is None or report is None:
         return None
     touched = (*report.changed_files, *report.stale_files)
-    looked = _folders_of(touched)
-    if report.stale_files or not looked <= before.keys():   # a folder may have come or gone
-        return folder_stamps(output, files, before, touched)
-    root = str(output)
-    try:   # the same folders: only those written in are looked at
-        return {folder: os.stat(f"{root}/{folder}" if folder else root).st_mtime_ns if folder in looked else mtime
-                for folder, mtime in before.items()}
-    except OSError:
-        return {}
+    same = not report.stale_files and _folders_of(touched) <= before.keys()   # no folder came or went
+    return folder_stamps(output, files, before, touched, before.keys() if same else None)
 
 
 def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: WriteReport,

@@ -30,6 +30,7 @@ import subprocess
 import threading
 import zlib
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Mapping
 
@@ -228,11 +229,8 @@ def split_documents(documents: Mapping[str, bytes], config: SiteConfig, binary: 
     parts = []
     for number, group in enumerate(groups):
         folder = PAGEFIND + (f"part-{number}/" if number else "")
-        digest = hashlib.sha256((settings + folder).encode())
-        for path, data in group.items():
-            digest.update(f"{path}\0{len(data)}\0".encode())
-            digest.update(data)
-        parts.append(_Part(digest.hexdigest(), folder, group))
+        chunks = chain.from_iterable((f"{path}\0{len(data)}\0".encode(), data) for path, data in group.items())
+        parts.append(_Part(_digest(chain([(settings + folder).encode()], chunks)), folder, group))
     return parts
 
 

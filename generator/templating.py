@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -12,6 +11,7 @@ import jinja2
 import jinja2.bccache
 from jinja2 import meta
 
+from .cachestore import text_digest
 from .config import SiteConfig
 from .errors import ContentError
 from .filters import add_filters
@@ -54,8 +54,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     def referenced(self, env: jinja2.Environment, name: str, source: str) -> list[str | None]:
         """`referenced_templates`, kept in the folder by template name with the source's checksum (parsing
         the source is most of its cost)."""
-        path = Path(self.directory) / f"refs-{_checksum(name)}.json"
-        checksum = _checksum(source)
+        path = Path(self.directory) / f"refs-{text_digest(name)}.json"
+        checksum = text_digest(source)
         with contextlib.suppress(OSError, ValueError):
             known = json.loads(path.read_bytes())
             if isinstance(known, list) and known[:1] == [checksum] and \
@@ -67,10 +67,6 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             partial.write_text(json.dumps([checksum, *used]))
             os.replace(partial, path)
         return used
-
-
-def _checksum(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def referenced_templates(env: jinja2.Environment, name: str, source: str) -> list[str | None]:
