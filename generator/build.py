@@ -90,7 +90,7 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
                    None if previous and derived.search is previous.search else derived.search,
                    None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                    after, derived.documents if derived else None, previous.rows if previous else None,
-                   folders_after(options.output, after, last.folders, report) if intact is not None else None)
+                   folders_after(options.output, after, last.folders, report) if intact is not None else None, last)
         if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
             save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
     return BuildResult(

@@ -5,6 +5,7 @@ It holds, in pickles written atomically (cachestore.py):
   and every template's content hash, every content file's stamp), the stamp of every file it
   wrote and the mtime of their folders (a name added to a folder, or removed, changes it). When
   nothing of that changed, the next build has nothing to do, and it sees so without listing the output.
+  `build-new.pickle` holds what the builds since changed of it, while that is little (snapshot.py).
 - `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
   its text, so that only changed files are parsed again (the small file holds what was parsed
   since the big one was written). An article's fields beyond those lists and links show are
@@ -20,7 +21,7 @@ It holds, in pickles written atomically (cachestore.py):
 - `templates/`: Jinja2's compiled templates, by template and source checksum (templating.py).
 - `exports.pickle`: each entity's rows of the data exports, with the digest of its sheet's
   inputs: an entity whose digest is unchanged is not exported again. `exports-new.pickle` holds
-  the rows changed since, while they are few (cachestore.save_journaled).
+  the rows changed since, while they are few (journal.save_journaled).
 
 The snapshot is written last, and only when every other file was: a build whose search index or
 export rows could not be stored leaves none, and the next build trusts nothing in the output.
@@ -38,13 +39,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .cachestore import (Journaled, code_version, file_digest, load, load_journaled, now, remove, save,
-                         save_journaled, text_digest)
+from .cachestore import code_version, file_digest, load, now, save
 from .errors import ContentError
-from .sources import Source, Stamp, content_stamps, read_text
+from .journal import Journaled, load_journaled, remove_stored, save_journaled
+from .sources import Source, Stamp, content_stamps
 from .urls import output_file
 from .outputstamps import folder_stamps, output_stamps, outputs_intact
-from .parsecache import RACY_SECONDS, CachedParses, cached_parses, unread_test
+from .parsecache import CachedParses, cached_parses, unread_test
+from .snapshot import Snapshot, same_texts, save_snapshot, stored_snapshot
 from .storedarticle import CACHE_REDUCERS
 
 if TYPE_CHECKING:
@@ -52,35 +54,6 @@ if TYPE_CHECKING:
 
 COMPILED_TEMPLATES = "templates"   # the folder of Jinja2's compiled templates (templating.py)
 RECENT_MAX = 200   # parses kept apart from the big file before it is written again with them
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What the last build read and wrote, to tell whether the next one has anything to do."""
-
-    inputs: tuple                              # fingerprint of the code, options, settings, templates and content
-    texts: Mapping[str, str]                   # content path -> text_digest() of the text the build read
-    outputs: Mapping[str, tuple[int, int]]     # output path -> (size, mtime in ns) as written
-    folders: Mapping[str, int]                 # output path of each folder of those files -> its mtime in ns once written
-    counts: tuple[int, int, int, int]          # files, articles, entities, facts
-    warnings: tuple[ContentError, ...]         # the warnings the build gave
-    written_at: float                          # time.time() when the content's stamps were taken
-    build: str = ""                            # which build wrote it: the page digests it goes with say the same
-
-
-def same_texts(content: Path, stamps: Mapping[str, Stamp], snapshot: Snapshot) -> bool:
-    """Whether the content files are those the snapshot saw. A file whose stamp differs, or is so
-    close to the snapshot's time that a same-tick save could hide behind it, has its text compared."""
-    old_stamps = snapshot.inputs[2]
-    if stamps.keys() != old_stamps.keys():
-        return False
-    limit = int((snapshot.written_at - RACY_SECONDS) * 1e9)
-    for rel, stamp in stamps.items():
-        if stamp != old_stamps[rel] or stamp[0] >= limit:
-            text = read_text(content.joinpath(*rel.split("/")))
-            if text is None or text_digest(text) != snapshot.texts.get(rel):
-                return False
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +76,7 @@ class BuildCache:
 
     def last(self) -> Snapshot | None:
         """The snapshot the last build left, if this version of the code wrote it."""
-        snapshot = load(self.folder, "build", self.version)
-        return snapshot if isinstance(snapshot, Snapshot) else None
+        return stored_snapshot(self.folder, self.version)
 
     def unchanged(self, snapshot: Snapshot, content: Path, output: Path) -> bool:
         """Whether the inputs are those of the snapshot, and the output files all as it left them.
@@ -117,8 +89,8 @@ class BuildCache:
                 or not outputs_intact(output, snapshot.outputs, snapshot.folders)):
             return False
         if self.stamps != snapshot.inputs[2]:
-            save(self.folder, "build", self.version,
-                 replace(snapshot, inputs=(self.setup, self.theme, self.stamps), written_at=self.opened_at))
+            save_snapshot(self.folder, self.version,
+                          replace(snapshot, inputs=(self.setup, self.theme, self.stamps), written_at=self.opened_at), snapshot)
         return True
 
     def kept_pages(self, snapshot: Snapshot, outputs: Mapping[str, tuple[int, int]]) -> dict[str, str]:
@@ -174,11 +146,12 @@ class BuildCache:
     def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
              counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
              outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None,
-             stored_rows: Mapping | None = None, folders: Mapping[str, int] | None = None) -> None:
+             stored_rows: Mapping | None = None, folders: Mapping[str, int] | None = None,
+             last: Snapshot | None = None) -> None:
         """Remember this build: its parses, page digests, search index, export rows, search documents and the
         snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
         output files' stamps, and `folders`, their folders', are taken afresh if not given; `stored_rows`, what
-        `export_rows` gave, lets only the rows changed since be written)."""
+        `export_rows` gave, and `last`, the snapshot `last()` gave, let only what changed since be written)."""
         recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
         if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
             save(self.folder, "parsed-new", self.version, recent, CACHE_REDUCERS)
@@ -195,10 +168,10 @@ class BuildCache:
             stored.append(save_journaled(self.folder, "exports", self.version, dict(rows),
                                          stored_rows if isinstance(stored_rows, Journaled) else None))
         if not all(stored):   # the output is not what the stored search index and rows describe: no snapshot
-            remove(self.folder, "build")
+            remove_stored(self.folder, "build")
         elif self.stamps is not None:
             outputs = output_stamps(output) if outputs is None else outputs
-            save(self.folder, "build", self.version,
-                 Snapshot((self.setup, self.theme, self.stamps), parses.texts, outputs,
-                          folder_stamps(output, outputs) if folders is None else folders,
-                          counts, warnings, self.opened_at, build))
+            snapshot = Snapshot((self.setup, self.theme, self.stamps), parses.texts, outputs,
+                                folder_stamps(output, outputs) if folders is None else folders,
+                                counts, warnings, self.opened_at, build)
+            save_snapshot(self.folder, self.version, snapshot, last)

@@ -11,14 +11,12 @@ import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 from . import release
 from .parallel import collector_paused, freeze_in_heap
 
-JOURNAL_MAX = 200   # entries changed since a journaled dict's big file was written before it is written again
 LIBRARIES = ("markdown-it-pyrs", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
 PACKAGE = Path(__file__).resolve().parent
 
@@ -122,50 +120,3 @@ def remove(folder: Path, name: str) -> None:
 def now() -> float:
     """The wall-clock time a snapshot is stamped with."""
     return time.time()
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Journaled(Mapping):
-    """A dict the cache keeps as a big file and a small one of the entries changed since (save_journaled);
-    read as a mapping, its entries are the big file's with the small one's changes made."""
-
-    value: dict   # the entries
-    base: dict    # the big file's entries
-    ident: str    # which big file the small one goes with ("" if there is none)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self.value[key]
-
-    def __iter__(self) -> Iterator:
-        return iter(self.value)
-
-    def __len__(self) -> int:
-        return len(self.value)
-
-
-def load_journaled(folder: Path, name: str, version: str) -> Journaled:
-    """The dict stored under `name` by `save_journaled` (empty if none)."""
-    big, small = load(folder, name, version), load(folder, f"{name}-new", version)
-    if not (isinstance(big, tuple) and len(big) == 2 and isinstance(big[1], dict)):
-        return Journaled({}, {}, "")
-    ident, base = big
-    if not (isinstance(small, tuple) and len(small) == 3 and small[0] == ident and isinstance(small[1], dict)
-            and isinstance(small[2], list)):
-        return Journaled(base, base, ident)
-    value = {**base, **small[1]}
-    for key in small[2]:
-        value.pop(key, None)
-    return Journaled(value, base, ident)
-
-
-def save_journaled(folder: Path, name: str, version: str, value: dict, stored: Journaled | None) -> bool:
-    """Store a dict under `name`: only the entries changed since `stored` (what `load_journaled` gave) was
-    written, in a small file, while they are few; else all of them, in a big file. Say whether it was stored.
-    An entry counts as unchanged if it is the very object `stored` holds."""
-    if stored is not None and stored.ident:
-        changed = {key: entry for key, entry in value.items() if stored.base.get(key) is not entry}
-        gone = [key for key in stored.base if key not in value]
-        if len(changed) + len(gone) <= max(JOURNAL_MAX, len(value) // 10):
-            return save(folder, f"{name}-new", version, (stored.ident, changed, gone))
-    ident = f"{time.time()!r}-{os.getpid()}"
-    return save(folder, name, version, (ident, value)) and save(folder, f"{name}-new", version, (ident, {}, []))

@@ -14,7 +14,7 @@ from .cachestore import text_digest
 from .sources import Source, Stamp
 
 if TYPE_CHECKING:
-    from .cache import Snapshot
+    from .snapshot import Snapshot
     from .parse import ParsedFile
 
 RACY_SECONDS = 2.0   # a file saved again within this time of a build's stamps may keep its stamp: it is read
@@ -24,7 +24,7 @@ def unread_test(snapshot: Snapshot, stored: tuple[Mapping, Mapping], allow_html:
                 ) -> Callable[[str, str, str, Stamp], str | None]:
     """A test for `read_sources`: the digest of a content file's text if the file need not be read, that
     is, if its stamp is the one the snapshot's build saw (and not so recent that a save in the same clock
-    tick could hide behind it, see `cache.same_texts`) and `stored` (the kept parses) holds the parse of that text."""
+    tick could hide behind it, see `snapshot.same_texts`) and `stored` (the kept parses) holds the parse of that text."""
     old_stamps, texts = snapshot.inputs[2], snapshot.texts
     limit = int((snapshot.written_at - RACY_SECONDS) * 1e9)
 

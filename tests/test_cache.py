@@ -11,7 +11,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import build as build_module, cachestore, exports, outputstamps, render, searchdocs, sources, staging, write
+from generator import (build as build_module, cache as cache_module, cachestore, exports, journal, outputstamps, render,
+                       searchdocs, sources, staging, write)
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 
@@ -345,26 +346,75 @@ def test_a_new_base_url_gives_every_entity_record_its_new_address_though_the_row
 
 def test_a_journaled_dict_writes_only_its_changes_while_they_are_few(tmp_path):
     folder, version = tmp_path / "cache", "v1"
-    assert cachestore.load_journaled(folder, "rows", version).value == {}
+    assert journal.load_journaled(folder, "rows", version).value == {}
     first = {f"k{i}": (i,) for i in range(300)}
-    assert cachestore.save_journaled(folder, "rows", version, first, None)
+    assert journal.save_journaled(folder, "rows", version, first, None)
     big = (folder / "rows.pickle").read_bytes()
-    stored = cachestore.load_journaled(folder, "rows", version)
+    stored = journal.load_journaled(folder, "rows", version)
     assert dict(stored) == first
     second = {key: stored[key] for key in list(stored)[1:]} | {"k5": ("changed",), "new": (1,)}
-    assert cachestore.save_journaled(folder, "rows", version, second, stored)
+    assert journal.save_journaled(folder, "rows", version, second, stored)
     assert (folder / "rows.pickle").read_bytes() == big   # only the small file was written
-    again = cachestore.load_journaled(folder, "rows", version)
+    again = journal.load_journaled(folder, "rows", version)
     assert dict(again) == second and again.base == first
     third = {key: ("all changed",) for key in second}
-    assert cachestore.save_journaled(folder, "rows", version, third, again)
+    assert journal.save_journaled(folder, "rows", version, third, again)
     assert (folder / "rows.pickle").read_bytes() != big
-    assert dict(cachestore.load_journaled(folder, "rows", version)) == third
+    assert dict(journal.load_journaled(folder, "rows", version)) == third
     cachestore.save(folder, "rows-new", version, ("another big file", {"k1": ("stale",)}, []))
-    assert dict(cachestore.load_journaled(folder, "rows", version)) == third   # a small file of another big one
-    ident = cachestore.load_journaled(folder, "rows", version).ident
+    assert dict(journal.load_journaled(folder, "rows", version)) == third   # a small file of another big one
+    ident = journal.load_journaled(folder, "rows", version).ident
     cachestore.save(folder, "rows-new", version, (ident, ["not", "a", "dict"], 5))
-    assert dict(cachestore.load_journaled(folder, "rows", version)) == third   # nor one not made by save_journaled
+    assert dict(journal.load_journaled(folder, "rows", version)) == third   # nor one not made by save_journaled
+
+
+def test_sections_write_only_what_changed_while_it_is_little(tmp_path):
+    folder, version = tmp_path / "cache", "v1"
+    assert journal.load_sections(folder, "snap", version) is None
+    first = {"stamps": {f"f{i}": (i, i) for i in range(300)}, "count": 3, "warnings": ("w",)}
+    assert journal.save_sections(folder, "snap", version, first, None)
+    big = (folder / "snap.pickle").read_bytes()
+    stored = journal.load_sections(folder, "snap", version)
+    assert stored.value == first
+    second = {"stamps": {**{f"f{i}": (i, i) for i in range(1, 300)}, "f5": (0, 0), "new": (1, 1)}, "count": 4,
+              "warnings": ("w",)}
+    assert journal.save_sections(folder, "snap", version, second, stored)
+    assert (folder / "snap.pickle").read_bytes() == big   # only the small file was written
+    again = journal.load_sections(folder, "snap", version)
+    assert again.value == second and again.base == first
+    third = {**second, "count": 5}   # the changes are against the big file, not the small one
+    assert journal.save_sections(folder, "snap", version, third, again)
+    assert (folder / "snap.pickle").read_bytes() == big
+    assert journal.load_sections(folder, "snap", version).value == third
+    fourth = {**third, "stamps": {key: (9, 9) for key in third["stamps"]}}   # many changes: all of it again
+    assert journal.save_sections(folder, "snap", version, fourth, journal.load_sections(folder, "snap", version))
+    assert (folder / "snap.pickle").read_bytes() != big
+    assert journal.load_sections(folder, "snap", version).value == fourth
+    fifth = {**fourth, "stamps": "no longer a dict"}
+    assert journal.save_sections(folder, "snap", version, fifth, journal.load_sections(folder, "snap", version))
+    assert journal.load_sections(folder, "snap", version).value == fifth
+    cachestore.save(folder, "snap-new", version, ("another big file", {"count": 7}))
+    assert journal.load_sections(folder, "snap", version) is None   # a small file of another big one
+    journal.remove_stored(folder, "snap")
+    assert not list(folder.glob("snap*"))
+
+
+def test_an_edit_writes_only_the_changes_of_the_snapshot(site):
+    build(site)
+    version = cachestore.code_version()
+    big = (site / "cache/build.pickle").read_bytes()
+    article = site / "content/articles/xiaomi-auto-yizhuang-factory.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("    value: 300000\n", "    value: 310000\n", 1),
+                       encoding="utf-8")
+    again = build(site)
+    assert again.report.written > 0
+    assert (site / "cache/build.pickle").read_bytes() == big
+    snapshot = cache_module.stored_snapshot(site / "cache", version)
+    assert snapshot.outputs == outputstamps.output_stamps(site / "out")
+    assert snapshot.texts[article.relative_to(site / "content").as_posix()] == cachestore.text_digest(
+        article.read_text(encoding="utf-8"))
+    nothing = build(site)   # seen from the snapshot read back: nothing to do
+    assert (nothing.report.written, nothing.report.unchanged, nothing.read, nothing.rendered) == (0, 222, 0, 0)
 
 
 def test_an_edit_stores_only_the_export_rows_it_changed(site):
@@ -392,7 +442,7 @@ def test_after_an_edit_the_snapshot_holds_the_folders_stamps_as_they_are(site):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(outputstamps.os, "stat", lambda path, *a, **k: looked.append(str(path)) or real(path, *a, **k))
         build(site)
-    snapshot = cachestore.load(site / "cache", "build", version)
+    snapshot = cache_module.stored_snapshot(site / "cache", version)
     assert snapshot.folders == outputstamps.folder_stamps(site / "out", snapshot.outputs)
     folders = [path for path in looked if path.startswith(str(site / "out")) and os.path.isdir(path)]
     assert len(folders) < 1.5 * len(snapshot.folders)   # once to see the output intact, and then only those written in
@@ -400,7 +450,7 @@ def test_after_an_edit_the_snapshot_holds_the_folders_stamps_as_they_are(site):
     (site / "content/articles/2031/new-plant.md").write_text(text.replace("slug:", "slug: new-plant\nx:", 1)
                                                              if "slug:" in text else text, encoding="utf-8")
     build(site)
-    snapshot = cachestore.load(site / "cache", "build", version)
+    snapshot = cache_module.stored_snapshot(site / "cache", version)
     assert snapshot.folders == outputstamps.folder_stamps(site / "out", snapshot.outputs)
 
 
