@@ -50,8 +50,9 @@ def _values(article: Article) -> tuple:
 
 
 def _as_article(article: StoredArticle) -> tuple:
-    """Pickled as the `Article` it stands for (pickling.py): digests of equal articles are equal."""
-    return Article, _values(article)
+    """Pickled as the `Article` it stands for (as pickling.py pickles one): digests of equal articles are equal."""
+    reduce = copyreg.dispatch_table.get(Article)
+    return reduce(article) if reduce is not None else (Article, _values(article))
 
 
 copyreg.pickle(StoredArticle, _as_article)
@@ -60,10 +61,12 @@ copyreg.pickle(StoredArticle, _as_article)
 def _restore(head: tuple, rest: bytes) -> StoredArticle:
     """An article from the parse cache: its head set now, the rest kept as bytes."""
     article = object.__new__(StoredArticle)
-    for name, value in zip(HEAD, head):
-        object.__setattr__(article, name, value)
-    object.__setattr__(article, "_rest", rest)
+    for set_slot, value in zip(_SLOT_SETTERS, (*head, rest)):   # the slots' own setters: half the time of setattr
+        set_slot(article, value)
     return article
+
+
+_SLOT_SETTERS = (*(Article.__dict__[name].__set__ for name in HEAD), StoredArticle.__dict__["_rest"].__set__)
 
 
 def _stored_form(article: Article) -> tuple[Callable, tuple]:
