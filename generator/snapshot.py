@@ -50,10 +50,10 @@ def same_texts(content: Path, stamps: Mapping[str, Stamp], snapshot: Snapshot) -
 
 def stored_snapshot(folder: Path, version: str) -> Snapshot | None:
     """The snapshot kept in the cache `folder` by this `version` of the code, if any."""
-    stored = load_sections(folder, NAME, version)
     try:
+        stored = load_sections(folder, NAME, version)
         return _snapshot(stored) if stored is not None else None
-    except (KeyError, TypeError, ValueError):   # not sections this code wrote
+    except (KeyError, TypeError, ValueError, AttributeError):   # not sections this code wrote
         return None
 
 

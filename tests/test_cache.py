@@ -415,6 +415,10 @@ def test_an_edit_writes_only_the_changes_of_the_snapshot(site):
         article.read_text(encoding="utf-8"))
     nothing = build(site)   # seen from the snapshot read back: nothing to do
     assert (nothing.report.written, nothing.report.unchanged, nothing.read, nothing.rendered) == (0, 222, 0, 0)
+    ident = cachestore.load(site / "cache", "build", version)[0]
+    cachestore.save(site / "cache", "build-new", version, (ident, {"outputs": "not (changed, gone)"}))
+    assert cache_module.stored_snapshot(site / "cache", version) is None   # damaged: trusted no more, no traceback
+    assert build(site).report.written == 0
 
 
 def test_an_edit_stores_only_the_export_rows_it_changed(site):
