@@ -5,7 +5,7 @@ Python pickles a frozen dataclass with slots through `__getstate__`/`__setstate_
 here instead: each object is pickled as its class's maker and its field values. A maker sets
 the slots straight through their descriptors, as the class's `__init__` would but without
 looking each one up by name (a third less time: an edit reads back some 60,000 such objects);
-a class with slots of its own or a `__post_init__` is made by calling it. A named tuple is made
+a class without slots, or with a `__post_init__`, is made by calling it. A named tuple is made
 by `tuple.__new__`, in C. The bytes depend on the values only.
 """
 
