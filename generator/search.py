@@ -25,12 +25,12 @@ the site is built all the same, with a warning, and the search page says search 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import subprocess
 import threading
 import zlib
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Mapping
 
@@ -71,9 +71,10 @@ class _Part:
 class SearchJob:
     """A search index being made in the background; `result()` waits for it.
 
-    The documents of each part to index are written to a scratch folder at the start, in the
-    build's thread; the background thread only runs Pagefind on them, one part after another, and
-    `result()` reads the bundles back. So the thread needs Python's interpreter lock only to start
+    The documents of each part to index are written to a scratch folder by `start_search`, in the
+    build's thread (the first part's before the background thread starts, the others' while Pagefind
+    indexes the first); the background thread only runs Pagefind on them, one part after another,
+    and `result()` reads the bundles back. So the thread needs Python's interpreter lock only to start
     a process and to see it end: a thread that wrote or read thousands of files while the build's
     thread makes the exports would wait for that lock at every file. Given a stager, `result()`
     stages each part's files as soon as that part is indexed, while Pagefind indexes the next one.
@@ -90,7 +91,8 @@ class SearchJob:
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._cancelled = False
-        self._indexed = threading.Condition()   # notified as each run ends
+        self._indexed = threading.Condition()   # notified as each run is prepared, and as each one ends
+        self._prepared = False                  # every run is prepared, or preparing one failed
         self._runs_ended = 0
         self._thread_ended = False
         self._staged: dict[str, bytes | Staged] = {}
@@ -101,13 +103,21 @@ class SearchJob:
         try:
             scratch = scratch_folder(sum(len(part.documents) for part in todo))
             remove_stale_scratch(scratch)
-            for part in todo:
-                self._runs.append(ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch))
+            for number, part in enumerate(todo):
+                run = ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch)
+                with self._indexed:
+                    self._runs.append(run)
+                    self._indexed.notify_all()
+                if number == 0:   # Pagefind indexes the first part while the others' documents are written
+                    self._thread = threading.Thread(target=self._run_all, name="factsheet-search", daemon=True)
+                    self._thread.start()
         except OSError as error:
-            self._error = error
-            return self
-        self._thread = threading.Thread(target=self._run_all, name="factsheet-search", daemon=True)
-        self._thread.start()
+            with self._indexed:
+                self._error = error
+        finally:
+            with self._indexed:
+                self._prepared = True
+                self._indexed.notify_all()
         return self
 
     def result(self, stager: Stager | None = None) -> tuple[SearchIndex, Problems]:
@@ -164,7 +174,12 @@ class SearchJob:
 
     def _run_all(self) -> None:
         try:
-            for run in self._runs:
+            for number in itertools.count():
+                with self._indexed:   # wait until the run is prepared (the build's thread writes its documents)
+                    self._indexed.wait_for(lambda: len(self._runs) > number or self._prepared)
+                    if len(self._runs) <= number or self._error is not None:
+                        return
+                    run = self._runs[number]
                 self._pagefind(run.command)
                 with self._indexed:
                     self._runs_ended += 1
@@ -229,8 +244,8 @@ def split_documents(documents: Mapping[str, bytes], config: SiteConfig, binary: 
     parts = []
     for number, group in enumerate(groups):
         folder = PAGEFIND + (f"part-{number}/" if number else "")
-        chunks = chain.from_iterable((f"{path}\0{len(data)}\0".encode(), data) for path, data in group.items())
-        parts.append(_Part(_digest(chain([(settings + folder).encode()], chunks)), folder, group))
+        chunks = itertools.chain.from_iterable((f"{path}\0{len(data)}\0".encode(), data) for path, data in group.items())
+        parts.append(_Part(_digest(itertools.chain([(settings + folder).encode()], chunks)), folder, group))
     return parts
 
 

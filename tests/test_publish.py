@@ -608,6 +608,35 @@ def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_
     assert not [p for p in stager.folder.rglob("*") if p.is_file()]   # the first two parts' files were staged, then removed
 
 
+def test_pagefind_indexes_the_first_part_while_the_others_documents_are_written(graph, monkeypatch):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    started, running_at_write = threading.Event(), []
+    pagefind = search.SearchJob._pagefind
+    monkeypatch.setattr(search.SearchJob, "_pagefind", lambda job, command: (started.set(), pagefind(job, command))[1])
+    write = pagefindrun.write_documents
+    monkeypatch.setattr(pagefindrun, "write_documents",
+                        lambda *args: (running_at_write.append(started.wait(10) if running_at_write else started.is_set()),
+                                       write(*args))[1])
+    job = search.start_search(graph, SiteConfig())
+    index, problems = job.result()
+    assert index.files and not problems.warnings and len(job._runs) == 3
+    assert running_at_write == [False, True, True]   # Pagefind had begun on the first part
+
+
+def test_a_part_whose_documents_cannot_be_written_after_pagefind_began_gives_a_warning(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(pagefindrun.tempfile, "tempdir", str(tmp_path))
+    calls, write = [], pagefindrun.write_documents
+    monkeypatch.setattr(pagefindrun, "write_documents", lambda *args: (
+        calls.append(1), write(*args) if len(calls) == 1 else (_ for _ in ()).throw(OSError(28, "No space left")))[1])
+    job = search.start_search(graph, SiteConfig())
+    index, problems = job.result(Stager(tmp_path / "out"))
+    assert index is search.NO_INDEX and "No space left" in str(problems.warnings[0])
+    assert len(calls) == 2 and not job._thread.is_alive() and job.staged() == {}
+    assert not list(tmp_path.glob("factsheet-search-*"))
+
+
 def test_documents_that_cannot_be_written_for_pagefind_give_a_warning_not_a_failure(graph, monkeypatch):
     monkeypatch.setattr(pagefindrun, "write_documents", lambda *args: (_ for _ in ()).throw(OSError(28, "No space left")))
     index, problems = search.start_search(graph, SiteConfig()).result()
