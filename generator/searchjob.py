@@ -1,0 +1,198 @@
+"""The search index in parts, and the job that has Pagefind make it in the background.
+
+search.py decides what is indexed and in which parts; pagefindrun.py writes a part's documents
+to a scratch folder and holds the command that indexes them; this module runs those commands one
+after another in a background thread and reads each part's bundle back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+from typing import Mapping
+
+from .config import SiteConfig
+from .errors import Problems
+from .pagefindrun import ScratchRun, remove_stale_scratch, scratch_folder
+from .urls import PAGEFIND
+from .write import Staged, Stager
+
+PARTS_FILE = "factsheet-parts.json"   # beside pagefind.js: the folders of the other parts, for search.js
+TIMEOUT = 300                         # seconds one run of Pagefind may take
+
+
+@dataclass(frozen=True, slots=True)
+class SearchIndex:
+    """A Pagefind bundle in parts, and the digest of the documents of each, so that unchanged parts are not indexed again."""
+
+    key: str                     # digest of every part's key; '' when nothing was indexed
+    files: Mapping[str, bytes]   # output path -> bytes: every part's bundle and PARTS_FILE (a plain dict, so it pickles)
+    parts: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)   # part key -> its own files
+
+
+NO_INDEX = SearchIndex("", {})
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The documents one run of Pagefind indexes into one folder of the bundle."""
+
+    key: str
+    folder: str                   # output folder of its bundle: `pagefind/`, `pagefind/part-1/`, ...
+    documents: dict[str, bytes]
+
+class SearchJob:
+    """A search index being made in the background; `result()` waits for it.
+
+    The documents of each part to index are written to a scratch folder by `start_search`, in the
+    build's thread (the first part's before the background thread starts, the others' while Pagefind
+    indexes the first); the background thread only runs Pagefind on them, one part after another,
+    and `result()` reads the bundles back. So the thread needs Python's interpreter lock only to start
+    a process and to see it end: a thread that wrote or read thousands of files while the build's
+    thread makes the exports would wait for that lock at every file. Given a stager, `result()`
+    stages each part's files as soon as that part is indexed, while Pagefind indexes the next one.
+    """
+
+    def __init__(self, done: tuple[SearchIndex, Problems] | None = None) -> None:
+        self._outcome = done
+        self._parts: list[Part] = []
+        self._made: dict[str, Mapping[str, bytes]] = {}   # part key -> its bundle's files, reused or read back
+        self._runs: list[ScratchRun] = []
+        self._binary: Path | None = None
+        self._error: OSError | subprocess.SubprocessError | None = None
+        self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._indexed = threading.Condition()   # notified as each run is prepared, and as each one ends
+        self._prepared = False                  # every run is prepared, or preparing one failed
+        self._runs_ended = 0
+        self._thread_ended = False
+        self._staged: dict[str, bytes | Staged] = {}
+
+    def _start(self, binary: Path, parts: list[Part], reused: dict, config: SiteConfig) -> SearchJob:
+        self._binary, self._parts, self._made = binary, parts, dict(reused)
+        todo = [part for part in parts if part.key not in reused]
+        try:
+            scratch = scratch_folder(sum(len(part.documents) for part in todo))
+            remove_stale_scratch(scratch)
+            for number, part in enumerate(todo):
+                run = ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch)
+                with self._indexed:
+                    self._runs.append(run)
+                    self._indexed.notify_all()
+                if number == 0:   # Pagefind indexes the first part while the others' documents are written
+                    self._thread = threading.Thread(target=self._run_all, name="factsheet-search", daemon=True)
+                    self._thread.start()
+        except OSError as error:
+            with self._indexed:
+                self._error = error
+        finally:
+            with self._indexed:
+                self._prepared = True
+                self._indexed.notify_all()
+        return self
+
+    def result(self, stager: Stager | None = None) -> tuple[SearchIndex, Problems]:
+        """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds).
+
+        With a `stager`, the files of each part indexed now are staged as soon as it is done; `staged()` then
+        says what stands in for them."""
+        if self._outcome is None:
+            problems = Problems()
+            try:
+                if self._error is not None:   # no scratch folder for the documents
+                    raise self._error
+                for number, run in enumerate(self._runs):
+                    self._wait_for(number)
+                    self._made[run.key] = files = run.bundle_files()
+                    if stager is not None:
+                        self._staged.update((path, stager.stage(path, data)) for path, data in files.items())
+                self._outcome = combine_parts(self._parts, self._made), problems
+            except (OSError, subprocess.SubprocessError) as error:
+                if not self._cancelled:
+                    problems.warn(str(self._binary), 1, f"search index not built: {error}")
+                self._outcome = NO_INDEX, problems
+                if stager is not None:
+                    stager.unstage(self._staged)
+                self._staged = {}
+            finally:
+                if self._outcome is None:   # staging failed: the build fails, and Pagefind need not go on
+                    self.cancel()
+                if self._thread is not None:
+                    self._thread.join()
+                for run in self._runs:
+                    run.scratch.cleanup()
+        return self._outcome
+
+    def staged(self) -> dict[str, bytes | Staged]:
+        """The files of the bundle that `result(stager)` staged: what stands in for each (KEEP, or where it is staged)."""
+        return dict(self._staged)
+
+    def _wait_for(self, number: int) -> None:
+        """Wait until run `number` has ended; raise the error that stopped Pagefind, if any."""
+        with self._indexed:
+            self._indexed.wait_for(lambda: self._runs_ended > number or self._thread_ended)
+        if self._error is not None:
+            raise self._error
+        if self._runs_ended <= number:
+            raise subprocess.SubprocessError("the search thread stopped")
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it runs (the build failed); `result()` then gives no index."""
+        with self._lock:
+            self._cancelled = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+
+    def _run_all(self) -> None:
+        try:
+            for number in count():
+                with self._indexed:   # wait until the run is prepared (the build's thread writes its documents)
+                    self._indexed.wait_for(lambda: len(self._runs) > number or self._prepared)
+                    if len(self._runs) <= number or self._error is not None:
+                        return
+                    run = self._runs[number]
+                self._pagefind(run.command)
+                with self._indexed:
+                    self._runs_ended += 1
+                    self._indexed.notify_all()
+        except (OSError, subprocess.SubprocessError) as error:
+            self._error = error
+        finally:
+            with self._indexed:
+                self._thread_ended = True
+                self._indexed.notify_all()
+
+    def _pagefind(self, command: list[str]) -> None:
+        with self._lock:
+            if self._cancelled:
+                raise subprocess.SubprocessError("cancelled")
+            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.PIPE, text=True)
+        try:
+            _, errors = self._process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise
+        if self._process.returncode != 0:
+            raise subprocess.SubprocessError(f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
+
+def combine_parts(parts: list[Part], made: dict[str, dict[str, bytes]]) -> SearchIndex:
+    files = {path: data for part in parts for path, data in made[part.key].items()}
+    others = [part.folder[len(PAGEFIND):] for part in parts[1:]]
+    files[PAGEFIND + PARTS_FILE] = (json.dumps({"parts": others}) + "\n").encode()
+    return SearchIndex(parts_digest(part.key for part in parts), files, {part.key: made[part.key] for part in parts})
+
+
+def parts_digest(chunks) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk if isinstance(chunk, bytes) else chunk.encode())
+    return digest.hexdigest()
