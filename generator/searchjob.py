@@ -106,7 +106,7 @@ class SearchJob:
         if self._outcome is None:
             problems = Problems()
             try:
-                if self._error is not None:   # no scratch folder for the documents
+                if self._error is not None:   # a part's documents could not be written, or Pagefind failed already
                     raise self._error
                 for number, run in enumerate(self._runs):
                     self._wait_for(number)
