@@ -12,6 +12,8 @@ from typing import Union
 
 import yaml
 
+from .pickling import fast_maker
+
 MAX_DEPTH = 32
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -50,6 +52,7 @@ class Map:
 
 
 Node = Union[Scalar, Seq, Map]
+_scalar = fast_maker(Scalar)   # Scalar(text, line, plain), made without __init__: front matter makes thousands
 
 
 class YamlProblem(ValueError):
@@ -130,8 +133,8 @@ class _TreeBuilder:
             cls = event.__class__
             if cls is yaml.ScalarEvent and event.anchor is None and event.tag is None:
                 mark = event.start_mark
-                node = Scalar(event.value, (mark.line if mark else 0) + offset,
-                              event.style in (None, "") and event.implicit[0])
+                node = _scalar(event.value, (mark.line if mark else 0) + offset,
+                               event.style in (None, "") and event.implicit[0])
                 if stack:
                     stack[-1][0].append(node)
                 else:

@@ -63,3 +63,16 @@ def test_a_class_that_needs_its_init_is_made_by_calling_it():
     maker, values = copyreg.dispatch_table[Checked](record)
     Checked.calls.clear()
     assert maker(*values) == record and Checked.calls == [5]   # its __post_init__ ran
+
+
+def test_fast_maker_makes_an_equal_frozen_record_and_yaml_scalars_are_made_so(monkeypatch):
+    from generator.yamlsafe import Scalar, load_yaml
+    make = pickling.fast_maker(SourceInfo)
+    monkeypatch.setattr(SourceInfo, "__init__", lambda self, *args: pytest.fail("SourceInfo.__init__ called"))
+    made = make("The Ledger", "https://example.com/a", "Staff")
+    assert type(made) is SourceInfo and (made.name, made.url, made.author) == ("The Ledger", "https://example.com/a", "Staff")
+    with pytest.raises(AttributeError):
+        made.name = "other"
+    monkeypatch.setattr(Scalar, "__init__", lambda self, *args: pytest.fail("Scalar.__init__ called"))
+    title = load_yaml("title: 'Plant opens'\ncount: 3\n", first_line=2).entries["title"]
+    assert (title.text, title.line, title.plain) == ("Plant opens", 2, False)
