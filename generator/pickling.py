@@ -16,6 +16,8 @@ import dataclasses
 from types import MemberDescriptorType, ModuleType
 from typing import Callable
 
+_MAKERS: dict[type, Callable] = {}   # class -> the maker made for it (see `_maker`)
+
 
 def register(*modules: ModuleType) -> None:
     """Pickle every dataclass defined in these modules as (maker, field values), and every named tuple as
@@ -48,7 +50,10 @@ def fast_maker(cls: type) -> Callable:
 def _maker(cls: type, names: tuple[str, ...]) -> Callable:
     """A function of the field values that makes an object of `cls` without calling its `__init__`, if it
     may (a frozen dataclass with slots and no `__post_init__`); else `cls` itself. It is kept in this
-    module under a name of its own, where unpickling finds it."""
+    module under a name of its own, where unpickling finds it; asked again for the same class, it is the same
+    function (pickling checks that the function under that name is the one it was given)."""
+    if cls in _MAKERS:
+        return _MAKERS[cls]
     slots = [cls.__dict__.get(name) for name in names]
     if hasattr(cls, "__post_init__") or not all(isinstance(slot, MemberDescriptorType) for slot in slots):
         return cls
@@ -59,8 +64,9 @@ def _maker(cls: type, names: tuple[str, ...]) -> Callable:
     exec(f"def {name}({values}):\n    obj = _new(_cls)\n{lines}    return obj\n", scope)   # as dataclasses does
     make = scope[name]
     make.__module__, make.__qualname__, make.__doc__ = __name__, name, f"A {cls.__qualname__} from its field values."
-    globals()[name] = make
+    globals()[name] = _MAKERS[cls] = make
     return make
+
 
 
 def _tuple_reducer(cls: type):

@@ -73,6 +73,7 @@ def test_fast_maker_makes_an_equal_frozen_record_and_yaml_scalars_are_made_so(mo
     assert type(made) is SourceInfo and (made.name, made.url, made.author) == ("The Ledger", "https://example.com/a", "Staff")
     with pytest.raises(AttributeError):
         made.name = "other"
+    assert pickle.loads(pickle.dumps(made)) == made   # the registered maker is still the one under its name
     monkeypatch.setattr(Scalar, "__init__", lambda self, *args: pytest.fail("Scalar.__init__ called"))
     title = load_yaml("title: 'Plant opens'\ncount: 3\n", first_line=2).entries["title"]
     assert (title.text, title.line, title.plain) == ("Plant opens", 2, False)
