@@ -68,7 +68,6 @@ def _maker(cls: type, names: tuple[str, ...]) -> Callable:
     return make
 
 
-
 def _tuple_reducer(cls: type):
     def reduce(obj):
         return tuple.__new__, (cls, tuple(obj))
