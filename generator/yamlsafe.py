@@ -158,7 +158,7 @@ class _TreeBuilder:
             self._check(event, line)
             if isinstance(event, yaml.ScalarEvent):
                 plain = event.style in (None, "") and event.implicit[0]
-                self._add(Scalar(event.value, line, plain))
+                self._add(_scalar(event.value, line, plain))
             else:
                 if len(self.stack) >= MAX_DEPTH:
                     raise YamlProblem(line, f"YAML nests deeper than {MAX_DEPTH} levels")
