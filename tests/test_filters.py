@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import jinja2
+import markupsafe
 import pytest
+from markupsafe import Markup
 
 from conftest import FIXTURES, build_quietly, soup
 from generator import filters
@@ -78,3 +80,32 @@ def test_memo_tables_let_everything_go_when_full_and_still_give_each_value(monke
              (("a", 1), ("a", 2), ("b", 1), ("b", 2), ("a", 3))]
     assert given == ["a1", "a2", "b1", "b2", "a3"]
     assert tables.size == 1 and tables.tables == {"a": {3: "a3"}}   # the fourth found them full: all let go
+
+
+class Html:
+    """An object with its own HTML, as Markup and other safe values are."""
+
+    def __html__(self) -> str:
+        return "<em>safe</em>"
+
+
+@pytest.mark.parametrize("value", ["plain", "<b>\"Acme\" & 'Sons'</b>", "", "北京 <", 42, 1.5, None,
+                                   Markup("<i>kept</i>"), Html(), type("Text", (str,), {})("<sub>")])
+def test_escape_output_writes_what_markupsafe_escape_writes(value):
+    from generator.templating import escape_output
+    assert escape_output(value) == str(markupsafe.escape(value))
+
+
+def test_templates_write_values_through_escape_output_and_still_escape(tmp_path):
+    """Made afresh or loaded from the compiled templates' folder, a template escapes as Jinja2's own."""
+    from generator.templating import escape_output
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "page.html").write_text("{% macro m(v) %}[{{ v }}]{% endmacro %}{{ text }}|{{ html }}|{{ m(text) }}")
+    config = SiteConfig(templates=tmp_path / "theme")
+    for _ in range(2):   # the second environment reads the compiled template back
+        env = make_environment(config, tmp_path / "compiled")
+        template = env.get_template("page.html")
+        assert template.root_render_func.__globals__["escape"] is escape_output
+        assert template.render(text="<a href='x'>&</a>", html=Markup("<b>ok</b>")) == \
+            "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;|<b>ok</b>|[&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;]"
+    assert list((tmp_path / "compiled").glob("*.cache"))
