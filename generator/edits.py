@@ -78,7 +78,14 @@ def find_edit(before: Mapping[str, ParsedFile | None], after: Mapping[str, Parse
 def _names_kept(old, new) -> bool:
     """Whether two records of one file differ at most in their facts and body (an article may be a StoredArticle)."""
     same_kind = any(isinstance(old, kind) and isinstance(new, kind) for kind in (Article, Profile))
-    return same_kind and replace(old, facts=(), body=_NO_BODY) == replace(new, facts=(), body=_NO_BODY)
+    return same_kind and _unstated(old) == _unstated(new)
+
+
+def _unstated(record: Article | Profile) -> Article | Profile:
+    """The record without its facts and body (and, for an article, the digest of its text, which they change)."""
+    if isinstance(record, Article):
+        return replace(record, facts=(), body=_NO_BODY, digest="")
+    return replace(record, facts=(), body=_NO_BODY)
 
 
 def _same_labels(edit: Edit) -> bool:

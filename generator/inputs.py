@@ -4,8 +4,8 @@ unchanged since its file was written need not even be planned.
 A page's inputs are the graph data its planner and its web extras read: for a fact sheet, the
 entity, its facts, the articles that mention it or state those facts (as list items), the
 entities it links to or is related to (as name, kind and slug), and the events on its
-timeline (with their facts); for an article, the article, the facts it states and the
-entities it names. Every page also depends on the property table. The digest covers more than
+timeline (with their facts); for an article, the article (as its path and the digest of its file's
+text, which parse to one article), the facts it states and the entities it names. Every page also depends on the property table. The digest covers more than
 the page shows (a change in a related entity's facts re-plans the page), never less. A tag
 page's inputs are the tag and its articles (as list items), an entity's feed's the entity's name
 and the articles that mention it. Pages that summarise the whole site (home, indexes, the site's
@@ -101,7 +101,8 @@ class PageInputs:
         graph, look = self.graph, self.look
         facts = look.stated_in.get(slug, [])
         named = graph.named_in.get(slug, ())
-        return (fingerprint(graph.articles[slug]), tuple(map(fingerprint, facts)), tuple(self._name(i) for i in named),
+        article = graph.articles[slug]
+        return (article.path, article.digest, tuple(map(fingerprint, facts)), tuple(self._name(i) for i in named),
                 self._names(facts),
                 tuple((graph.tags[t].slug, graph.tags[t].label) for t in graph.tags_of.get(slug, ())))
 
@@ -134,7 +135,7 @@ def digest(value: Any) -> str:
 
 
 def fingerprint(record: Any) -> str:
-    """The digest of an article, profile, entity or fact, worked out once per record object: pages share them."""
+    """The digest of a profile, entity or fact, worked out once per record object: pages share them."""
     known = _FINGERPRINTS.get(id(record))
     if known is None or known[0] is not record:
         if len(_FINGERPRINTS) > MAX_FINGERPRINTS:

@@ -9,6 +9,7 @@ from typing import Mapping, NamedTuple
 
 from markdown_it_pyrs import MarkdownIt
 
+from .cachestore import text_digest
 from .dates import PartialDate
 from .errors import ContentError, Problems
 from .factfields import EVENT_KEYS, read_event_fields, read_events, read_facts
@@ -133,7 +134,7 @@ def parse_article(source: Source, md: MarkdownIt, problems: Problems) -> Article
         date=date or _NO_DATE, summary=read.text("summary") or "", source=_source_info(read),
         tags=read.names("tags"), companies=read.names("companies"), sites=read.names("sites"),
         people=read.names("people"), events=events, event_refs=refs,
-        facts=read_facts(read, body.text, subject_required=True), body=Body(body.html))
+        facts=read_facts(read, body.text, subject_required=True), body=Body(body.html), digest=text_digest(source.text))
 
 
 def parse_profile(source: Source, md: MarkdownIt, problems: Problems) -> Profile:

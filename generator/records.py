@@ -89,6 +89,7 @@ class Article:
     event_refs: tuple[Name, ...]      # bare names of events defined elsewhere
     facts: tuple[FactRecord, ...]
     body: Body
+    digest: str                       # text_digest() of the file's text: the same text at the same path parses alike
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from generator.cachestore import text_digest
 from generator.dates import PartialDate, Period
 from generator.markdown import fold_text, make_markdown, render_body
 from generator.parse import parse_sources
@@ -90,6 +91,16 @@ def test_full_article_fields_are_typed():
     assert [n.text for n in art.companies] == ["Acme", "Acme Auto"]
     assert art.sites == (Name("Rivertown", 12),)
     assert art.people == (Name("Jane Roe", 13),)
+
+
+def test_an_article_carries_the_digest_of_its_text():
+    """Pages take an article's inputs as its path and this digest: any change of the text changes it."""
+    art, _ = article(FULL, "It will build 300,000 vehicles a year.\n")
+    text = "---\n" + textwrap.dedent(FULL).strip("\n") + "\n---\nIt will build 300,000 vehicles a year.\n"
+    assert art.digest == text_digest(text)
+    again, _ = article(FULL, "It will build 300,000 vehicles a year.\n")
+    other, _ = article(FULL, "It will build 300,000 vehicles a year.\n\n")
+    assert again.digest == art.digest and other.digest != art.digest
 
 
 def test_inline_events_and_bare_event_names():
