@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Mapping
 
 from .config import SiteConfig
@@ -17,7 +18,7 @@ from .memo import Memo, usable_memo
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
 from .pages import PageKey, PagePlanner
-from .parallel import frozen_heap, in_background
+from .parallel import frozen_heap, in_background, in_thread
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
@@ -72,8 +73,9 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
     outputs = None if intact_output is None else last.outputs if intact_output() else output_stamps(options.output)
     try:
         planner, touched = _plan(graph, change, known_planner, cache, last)
+        save_parses = partial(cache.save_parses, content.cached) if cache is not None and content.cached else None
         files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
-                                                             problems, progress, stager, planner, touched)
+                                                             problems, progress, stager, planner, touched, save_parses)
         intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
         report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
                             present=intact) if options.write else None
@@ -153,8 +155,13 @@ def _read_and_parse(options: BuildOptions, config: SiteConfig, memo: Memo, cache
 def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, cache: BuildCache | None,
                        last: Snapshot | None, outputs: Mapping | None, memo: Memo, problems: Problems, progress: NoProgress,
                        stager: Stager | None, planner: PagePlanner, touched: set[PageKey] | None,
+                       meanwhile: Callable[[], None] | None = None,
                        ) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
-    """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous."""
+    """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous.
+
+    `meanwhile` (saving the parses to the cache) runs in a thread once the pages are rendered: the
+    derived files leave it time, as this thread waits for Pagefind, and rendering leaves no memory.
+    """
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
         files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
@@ -163,22 +170,23 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = previous = memo.derived
-    if options.write:
-        if options.derived or derived is None:
-            progress.stage("search and exports")
-            previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
-                                   if cache else None)
-            redo = touched if derived is None else None   # serve's last derived files may be older than its last build
-            as_left = intact_test(outputs, last.outputs) \
-                if derived is None and outputs is not None and cache is not None and cache.same_theme(last) else None
-            derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, as_left)
-            problems.extend(found)
-        files.update(derived.exports)
-        files.update(derived.search.files)
-        files.update(derived.staged)
-        if previous is not None and derived.search is previous.search and outputs is not None and last is not None:
-            files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
-        progress.stage("write", len(files))
+    with in_thread(meanwhile):
+        if options.write:
+            if options.derived or derived is None:
+                progress.stage("search and exports")
+                previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
+                                       if cache else None)
+                redo = touched if derived is None else None   # serve's last derived files may be older than its last build
+                as_left = intact_test(outputs, last.outputs) \
+                    if derived is None and outputs is not None and cache is not None and cache.same_theme(last) else None
+                derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, as_left)
+                problems.extend(found)
+            files.update(derived.exports)
+            files.update(derived.search.files)
+            files.update(derived.staged)
+            if previous is not None and derived.search is previous.search and outputs is not None and last is not None:
+                files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
+            progress.stage("write", len(files))
     return files, pages, derived, previous
 
 

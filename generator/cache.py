@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 COMPILED_TEMPLATES = "templates"   # the folder of Jinja2's compiled templates (templating.py)
 RECENT_MAX = 200   # parses kept apart from the big file before it is written again with them
+PARSES_CHUNK = 1000   # parses to a pickle of the big parse file (the pickler lets go of each chunk's objects)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,21 +144,25 @@ class BuildCache:
         """The export rows of each entity stored by the last build (empty if none), as stored."""
         return load_journaled(self.folder, "exports", self.version)
 
+    def save_parses(self, parses: CachedParses) -> None:
+        """Keep this build's parses: in the small parse file, while those made since the big one was written are
+        few; else all in the big one (in chunks: see `cachestore.save`). `save` expects them kept."""
+        recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
+        if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
+            save(self.folder, "parsed-new", self.version, recent, CACHE_REDUCERS)
+        else:
+            save(self.folder, "parsed", self.version, parses.results, CACHE_REDUCERS, chunk=PARSES_CHUNK)
+            save(self.folder, "parsed-new", self.version, {})
+
     def save(self, output: Path, parses: CachedParses, pages: Mapping[str, str], search: Any, rows: Any,
              counts: tuple[int, int, int, int], warnings: tuple[ContentError, ...],
              outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None,
              stored_rows: Mapping | None = None, folders: Mapping[str, int] | None = None,
              last: Snapshot | None = None) -> None:
-        """Remember this build: its parses, page digests, search index, export rows, search documents and the
-        snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
+        """Remember this build, whose parses `save_parses` kept: its page digests, search index, export rows, search
+        documents and the snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
         output files' stamps, and `folders`, their folders', are taken afresh if not given; `stored_rows`, what
         `export_rows` gave, and `last`, the snapshot `last()` gave, let only what changed since be written)."""
-        recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
-        if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
-            save(self.folder, "parsed-new", self.version, recent, CACHE_REDUCERS)
-        else:
-            save(self.folder, "parsed", self.version, parses.results, CACHE_REDUCERS)
-            save(self.folder, "parsed-new", self.version, {})
         build = f"{self.opened_at!r}-{os.getpid()}"
         stored = [save(self.folder, "pages", self.version, (build, dict(pages)))]
         if search is not None:

@@ -11,13 +11,14 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from . import release
 from .parallel import collector_paused, freeze_in_heap
 
-LIBRARIES = ("markdown-it-pyrs", "Jinja2", "PyYAML", "python-slugify", "pagefind-bin")
+LIBRARIES = ("markdown-it-pyrs", "Jinja2", "MarkupSafe", "PyYAML", "python-slugify", "pagefind-bin")
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -71,20 +72,34 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Chunks:
+    """Stored in place of a dict saved in chunks: the dict's entries follow, in `count` pickles of their own."""
+
+    count: int
+
+
 def load(folder: Path, name: str, version: str) -> Any:
     """The value stored under `name` by this version of the code, or None."""
     try:
         with open(folder / f"{name}.pickle", "rb") as file, collector_paused():   # many objects made at once
             stored_version, value = pickle.load(file)
+            if stored_version != version:
+                return None
+            if isinstance(value, Chunks):
+                value = {key: item for _ in range(value.count) for key, item in pickle.load(file).items()}
             freeze_in_heap()   # and, in a build, kept to its end: the collector need not walk them when it wakes
     except Exception:   # missing, truncated, or from another version whose classes differ: rebuild
         return None
-    return value if stored_version == version else None
+    return value
 
 
-def save(folder: Path, name: str, version: str, value: Any, reducers: Mapping[type, Callable] | None = None) -> bool:
+def save(folder: Path, name: str, version: str, value: Any, reducers: Mapping[type, Callable] | None = None,
+         chunk: int = 0) -> bool:
     """Store a value under `name`, atomically, and say whether it was stored: a cache that cannot be written
-    is no error. `reducers` (type -> reduce function, as for copyreg) pickle some types otherwise than elsewhere."""
+    is no error. `reducers` (type -> reduce function, as for copyreg) pickle some types otherwise than elsewhere.
+    With `chunk`, a bigger dict is stored `chunk` entries to a pickle, and the pickler lets go of what it
+    pickled after each: its memo holds every object pickled, and those its reducers made, until it does."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
@@ -93,7 +108,10 @@ def save(folder: Path, name: str, version: str, value: Any, reducers: Mapping[ty
                 pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
                 if reducers:
                     pickler.dispatch_table = {**copyreg.dispatch_table, **reducers}
-                pickler.dump((version, value))
+                if chunk and isinstance(value, dict) and len(value) > chunk:
+                    _dump_chunks(pickler, version, value, chunk)
+                else:
+                    pickler.dump((version, value))
                 size = file.tell()
             held: list[int] = []
             release.hold(str(folder / f"{name}.pickle"), size, held)   # freed in the background
@@ -107,6 +125,14 @@ def save(folder: Path, name: str, version: str, value: Any, reducers: Mapping[ty
     except (OSError, pickle.PicklingError, RecursionError):
         return False
     return True
+
+
+def _dump_chunks(pickler: pickle.Pickler, version: str, value: dict, chunk: int) -> None:
+    items = list(value.items())
+    pickler.dump((version, Chunks(-(-len(items) // chunk))))
+    for start in range(0, len(items), chunk):
+        pickler.clear_memo()
+        pickler.dump(dict(items[start:start + chunk]))
 
 
 def remove(folder: Path, name: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -73,8 +74,8 @@ def test_a_damaged_output_is_repaired_and_a_deleted_cache_only_costs_time(site):
 def test_a_cache_file_that_cannot_be_read_is_ignored(site):
     build(site)
     expected = files(site / "out")
-    for pickle in (site / "cache").glob("*.pickle"):
-        pickle.write_bytes(b"not a pickle")
+    for stored in (site / "cache").glob("*.pickle"):
+        stored.write_bytes(b"not a pickle")
     (site / "content/articles").joinpath(next((site / "content/articles").glob("*.md")).name).touch()
     result = build(site)
     assert result.report.written == 0 and files(site / "out") == expected
@@ -366,6 +367,58 @@ def test_a_journaled_dict_writes_only_its_changes_while_they_are_few(tmp_path):
     ident = journal.load_journaled(folder, "rows", version).ident
     cachestore.save(folder, "rows-new", version, (ident, ["not", "a", "dict"], 5))
     assert dict(journal.load_journaled(folder, "rows", version)) == third   # nor one not made by save_journaled
+
+
+class Made:
+    """An object a reducer makes while pickling: the pickler's memo keeps each alive until it lets go."""
+
+    alive = 0
+    most = 0
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+        Made.alive += 1
+        Made.most = max(Made.most, Made.alive)
+
+    def __del__(self) -> None:
+        Made.alive -= 1
+
+
+class Item:
+    """A value whose reducer makes a `Made` each time it is pickled (as the parse cache's articles do)."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Item) and other.value == self.value
+
+
+def _made_item(made: Made) -> Item:
+    return Item(made.value)
+
+
+def _item_form(item: Item):
+    return _made_item, (Made(item.value),)
+
+
+@pytest.mark.parametrize("chunk", [0, 10])
+def test_a_dict_saved_in_chunks_reads_back_whole_and_its_pickler_lets_go_of_each_chunk(tmp_path, chunk):
+    folder, version = tmp_path / "cache", "v1"
+    shared = ("shared", "by", "every", "entry")
+    value = {f"k{i}": (Item(i), shared) for i in range(95)}
+    Made.alive = Made.most = 0
+    assert cachestore.save(folder, "parsed", version, value, {Item: _item_form}, chunk=chunk)
+    assert Made.most == (10 if chunk else 95)   # the objects the reducer made, alive at once
+    with open(folder / "parsed.pickle", "rb") as file:
+        first = pickle.load(file)
+    assert first == (version, cachestore.Chunks(10)) if chunk else first[0] == version
+    again = cachestore.load(folder, "parsed", version)
+    assert again == value and list(again) == list(value)
+    assert cachestore.load(folder, "parsed", "v2") is None
+    data = (folder / "parsed.pickle").read_bytes()
+    (folder / "parsed.pickle").write_bytes(data[:len(data) * 2 // 3])
+    assert cachestore.load(folder, "parsed", version) is None   # cut short
 
 
 def test_sections_write_only_what_changed_while_it_is_little(tmp_path):
