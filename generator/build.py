@@ -18,7 +18,7 @@ from .memo import Memo, usable_memo
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
 from .pages import PageKey, PagePlanner
-from .parallel import frozen_heap, in_background, in_thread
+from .parallel import frozen_heap, in_background
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
@@ -73,9 +73,10 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
     outputs = None if intact_output is None else last.outputs if intact_output() else output_stamps(options.output)
     try:
         planner, touched = _plan(graph, change, known_planner, cache, last)
-        save_parses = partial(cache.save_parses, content.cached) if cache is not None and content.cached else None
+        keep = partial(_keep_for_next_build, cache, content.cached, resolution if known_planner is None else None, planner) \
+            if cache is not None and content.cached else None
         files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
-                                                             problems, progress, stager, planner, touched, save_parses)
+                                                             problems, progress, stager, planner, touched, keep)
         intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
         report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
                             present=intact) if options.write else None
@@ -93,8 +94,6 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
                    None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                    after, derived.documents if derived else None, previous.rows if previous else None,
                    folders_after(options.output, after, last.folders, report) if intact is not None else None, last)
-        if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
-            save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
     return BuildResult(
         *counts, warnings, report, time.perf_counter() - started,
         read=content.read, parsed=content.parsed_files,
@@ -159,8 +158,8 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
                        ) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
     """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous.
 
-    `meanwhile` (saving the parses to the cache) runs in a thread once the pages are rendered: the
-    derived files leave it time, as this thread waits for Pagefind, and rendering leaves no memory.
+    `meanwhile` (`_keep_for_next_build`) runs once the exports are made, while Pagefind may still be indexing
+    (derived.py): this process would only wait for it then, and rendering would leave no memory for it.
     """
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
@@ -170,24 +169,34 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = previous = memo.derived
-    with in_thread(meanwhile):
-        if options.write:
-            if options.derived or derived is None:
-                progress.stage("search and exports")
-                previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
-                                       if cache else None)
-                redo = touched if derived is None else None   # serve's last derived files may be older than its last build
-                as_left = intact_test(outputs, last.outputs) \
-                    if derived is None and outputs is not None and cache is not None and cache.same_theme(last) else None
-                derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, as_left)
-                problems.extend(found)
-            files.update(derived.exports)
-            files.update(derived.search.files)
-            files.update(derived.staged)
-            if previous is not None and derived.search is previous.search and outputs is not None and last is not None:
-                files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
-            progress.stage("write", len(files))
+    if options.write and (options.derived or derived is None):
+        progress.stage("search and exports")
+        previous = derived or (Derived({}, cache.search(), cache.export_rows(), cache.search_documents(last))
+                               if cache else None)
+        redo = touched if derived is None else None   # serve's last derived files may be older than its last build
+        as_left = intact_test(outputs, last.outputs) \
+            if derived is None and outputs is not None and cache is not None and cache.same_theme(last) else None
+        derived, found = derive_files(graph, config, previous, stager, sheet_keys(graph, pages), redo, as_left,
+                                      meanwhile)
+        problems.extend(found)
+    elif meanwhile is not None:   # no derived files are made to run it beside
+        meanwhile()
+    if options.write:
+        files.update(derived.exports)
+        files.update(derived.search.files)
+        files.update(derived.staged)
+        if previous is not None and derived.search is previous.search and outputs is not None and last is not None:
+            files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
+        progress.stage("write", len(files))
     return files, pages, derived, previous
+
+
+def _keep_for_next_build(cache: BuildCache, parses: CachedParses, resolution: Resolution | None,
+                         planner: PagePlanner) -> None:
+    """Keep in the cache what no page changes: the parses, and a resolution made from scratch (the next edit's base)."""
+    cache.save_parses(parses)
+    if resolution is not None:
+        save_base(cache.folder, cache.version, parses.keys, resolution, planner)
 
 
 def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, PagePlanner | None, Problems]:

@@ -29,7 +29,8 @@ class Derived:
 
 def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, stager: Stager | None = None,
                  keys: Mapping[str, str] | None = None, redo: Collection[tuple[str, str]] | None = None,
-                 intact: Callable[[str], bool] | None = None) -> tuple[Derived, Problems]:
+                 intact: Callable[[str], bool] | None = None, meanwhile: Callable[[], None] | None = None,
+                 ) -> tuple[Derived, Problems]:
     """The data exports and the search index of the graph (the index is reused if its documents are unchanged).
 
     Pagefind indexes in the background while the exports are made; with a `stager`, each export
@@ -38,6 +39,7 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
     edit that kept every name touched since `previous`, lets the other pages' search documents be
     taken from it (searchdocs.py). `intact` tells which output files are as the build that made `previous`
     wrote them, with the same settings: exports.py keeps those it would make the same again.
+    `meanwhile()`, if given, runs once the exports are made, while Pagefind indexes if it still does.
     """
     documents = search_documents(graph, config, previous.documents if previous else None, redo)
     job = start_search(graph, config, previous.search if previous else None, documents)
@@ -48,7 +50,7 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
         job.cancel()
         job.result()   # once Pagefind has stopped: its scratch folders are removed
         raise
-    search, problems = job.result(stager)
+    search, problems = job.result(stager, meanwhile)
     return Derived(exports, search, rows, documents, job.staged()), problems
 
 

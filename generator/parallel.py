@@ -16,7 +16,6 @@ import gc
 import os
 import pickle
 import signal
-import threading
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 
@@ -72,30 +71,6 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
     finally:
         for running in child:
             _end(running)
-
-
-@contextlib.contextmanager
-def in_thread(function: Callable[[], Any] | None) -> Iterator[None]:
-    """`function()` (if given) run in a thread of this process while the block runs: the block's end waits for
-    it, and raises what it raised. For work that fits where the block waits (on a process, on files)."""
-    if function is None:
-        yield
-        return
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            function()
-        except BaseException as error:   # raised in the block's thread instead
-            failed.append(error)
-    thread = threading.Thread(target=run, name="factsheet-meanwhile", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-    if failed:
-        raise failed[0]
 
 
 def _call(shared: tuple[Callable[..., Any], tuple], shard: int, shards: int) -> Any:

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .config import SiteConfig
 from .errors import Problems
@@ -98,19 +98,25 @@ class SearchJob:
                 self._indexed.notify_all()
         return self
 
-    def result(self, stager: Stager | None = None) -> tuple[SearchIndex, Problems]:
+    def result(self, stager: Stager | None = None, meanwhile: Callable[[], None] | None = None,
+               ) -> tuple[SearchIndex, Problems]:
         """The index and its warnings, once Pagefind is done (each part at most TIMEOUT seconds).
 
         With a `stager`, the files of each part indexed now are staged as soon as it is done; `staged()` then
-        says what stands in for them."""
+        says what stands in for them. `meanwhile()`, if given, is called once, when there is a part to wait for
+        (or at the end); what it raises is raised once Pagefind is done."""
+        pending, failed = [meanwhile] if meanwhile else [], []
         if self._outcome is None:
             problems = Problems()
             try:
                 if self._error is not None:   # a part's documents could not be written, or Pagefind failed already
                     raise self._error
                 for number, run in enumerate(self._runs):
+                    if not self._ended(number):
+                        _call_pending(pending, failed)
                     self._wait_for(number)
                     self._made[run.key] = files = run.bundle_files()
+                    run.scratch.cleanup()   # read: its documents and bundle need not wait for the other parts
                     if stager is not None:
                         self._staged.update((path, stager.stage(path, data)) for path, data in files.items())
                 self._outcome = combine_parts(self._parts, self._made), problems
@@ -128,11 +134,19 @@ class SearchJob:
                     self._thread.join()
                 for run in self._runs:
                     run.scratch.cleanup()
+        _call_pending(pending, failed)
+        if failed:
+            raise failed[0]
         return self._outcome
 
     def staged(self) -> dict[str, bytes | Staged]:
         """The files of the bundle that `result(stager)` staged: what stands in for each (KEEP, or where it is staged)."""
         return dict(self._staged)
+
+    def _ended(self, number: int) -> bool:
+        """Whether run `number` has ended (or the runs have stopped)."""
+        with self._indexed:
+            return self._runs_ended > number or self._thread_ended
 
     def _wait_for(self, number: int) -> None:
         """Wait until run `number` has ended; raise the error that stopped Pagefind, if any."""
@@ -183,6 +197,15 @@ class SearchJob:
             raise
         if self._process.returncode != 0:
             raise subprocess.SubprocessError(f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
+
+def _call_pending(pending: list[Callable[[], None]], failed: list[Exception]) -> None:
+    """Call the function left in `pending`, if any, once; what it raises is held in `failed`, not taken for Pagefind's."""
+    while pending:
+        try:
+            pending.pop()()
+        except Exception as error:   # raised once the search job is done with
+            failed.append(error)
+
 
 def combine_parts(parts: list[Part], made: dict[str, dict[str, bytes]]) -> SearchIndex:
     files = {path: data for part in parts for path, data in made[part.key].items()}

@@ -12,8 +12,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import (build as build_module, cache as cache_module, cachestore, exports, journal, outputstamps, render,
-                       searchdocs, sources, staging, write)
+from generator import (build as build_module, cache as cache_module, cachestore, derived as derived_module, exports, journal,
+                       outputstamps, render, searchdocs, searchjob, sources, staging, write)
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 
@@ -419,6 +419,29 @@ def test_a_dict_saved_in_chunks_reads_back_whole_and_its_pickler_lets_go_of_each
     data = (folder / "parsed.pickle").read_bytes()
     (folder / "parsed.pickle").write_bytes(data[:len(data) * 2 // 3])
     assert cachestore.load(folder, "parsed", version) is None   # cut short
+
+
+def test_a_build_keeps_its_parses_and_base_while_pagefind_indexes(site, monkeypatch):
+    """The parse file and the base are saved once the exports are made, while the search job waits for Pagefind."""
+    when = []
+
+    def watched(name, function):
+        def call(*args, **kwargs):
+            when.append(name)
+            result = function(*args, **kwargs)
+            when.append(name + " done")
+            return result
+        return call
+    monkeypatch.setattr(cache_module.BuildCache, "save_parses", watched("parses", cache_module.BuildCache.save_parses))
+    monkeypatch.setattr(build_module, "save_base", watched("base", build_module.save_base))
+    monkeypatch.setattr(derived_module, "export_files", watched("exports", derived_module.export_files))
+    monkeypatch.setattr(searchjob.SearchJob, "result", watched("search", searchjob.SearchJob.result))
+    build(site)
+    assert when[:8] == ["exports", "exports done", "search", "parses", "parses done", "base", "base done", "search done"]
+    shutil.rmtree(site / "out")
+    again = build(site)
+    assert again.parsed == 0 and again.report.written > 0   # the parses were kept
+    assert (site / "cache" / "resolved.pickle").is_file()
 
 
 def test_sections_write_only_what_changed_while_it_is_little(tmp_path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ from bench.corpus import write_corpus
 from generator import render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
-from generator.parallel import balanced_runs, in_background, in_thread, run_shards
+from generator.parallel import balanced_runs, in_background, run_shards
 from generator.parse import PARALLEL_FROM
 from generator.write import STAGING, Staged
 
@@ -151,51 +150,3 @@ def test_a_background_child_not_waited_for_is_stopped():
     with in_background(time.sleep, 60):
         pass   # the block ends at once: its child is stopped (and reaped), not waited for
     assert time.perf_counter() - started < 10
-
-
-def test_a_function_in_a_thread_runs_while_the_block_does_and_the_block_waits_for_it():
-    started, seen = threading.Event(), []
-
-    def work() -> None:
-        started.set()
-        time.sleep(0.2)
-        seen.append(threading.current_thread() is not threading.main_thread())
-    with in_thread(work):
-        assert started.wait(10) and not seen   # running, and not waited for yet
-    assert seen == [True]
-    with pytest.raises(ValueError):
-        with in_thread(lambda: int("not a number")):
-            pass
-    with pytest.raises(KeyError):   # the block's own error wins
-        with in_thread(lambda: int("not a number")):
-            raise KeyError("block")
-    with in_thread(None):
-        pass
-
-
-def test_a_build_keeps_its_parses_while_it_makes_the_derived_files(tmp_path, monkeypatch):
-    """The cache's parse file is saved in a thread while the search index and exports are made."""
-    from generator import build as build_module, cache as cache_module
-    when = []
-    save_parses, derive = cache_module.BuildCache.save_parses, build_module.derive_files
-
-    def slow_save(self, parses):
-        when.append(("parses", threading.current_thread() is threading.main_thread()))
-        time.sleep(0.3)
-        save_parses(self, parses)
-        when.append(("parses saved", None))
-
-    def timed_derive(*args):
-        when.append(("derive", None))
-        result = derive(*args)
-        when.append(("derived", None))
-        return result
-    monkeypatch.setattr(cache_module.BuildCache, "save_parses", slow_save)
-    monkeypatch.setattr(build_module, "derive_files", timed_derive)
-    root = Path(__file__).resolve().parent.parent
-    options = BuildOptions(root / "content", tmp_path / "out", root / "site.yaml", cache=tmp_path / "cache")
-    build_site(options)
-    assert ("parses", False) in when   # in a thread of its own
-    assert when.index(("derive", None)) < when.index(("derived", None)) < when.index(("parses saved", None))
-    shutil.rmtree(tmp_path / "out")
-    assert build_site(options).parsed == 0   # the next build parses nothing: the parses were kept

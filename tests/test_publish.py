@@ -658,3 +658,37 @@ def test_a_build_that_fails_while_pagefind_indexes_leaves_no_scratch_folder(grap
     with pytest.raises(OSError):
         derived.derive_files(graph, SiteConfig(), None)
     assert not list(tmp_path.glob("factsheet-search-*"))
+
+
+def test_the_search_job_calls_meanwhile_while_it_waits_and_frees_each_part_once_read(graph, monkeypatch, tmp_path):
+    """`meanwhile` runs once, while a part is still being indexed; each part's scratch folder goes when it is read."""
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
+    monkeypatch.setattr(pagefindrun.tempfile, "tempdir", str(tmp_path))
+    job = search.start_search(graph, SiteConfig())
+    seen = []
+
+    def meanwhile():
+        seen.append((job._runs_ended, len(list(tmp_path.glob("factsheet-search-*")))))
+    bundle_files = pagefindrun.ScratchRun.bundle_files
+    monkeypatch.setattr(pagefindrun.ScratchRun, "bundle_files", lambda run: (
+        seen.append(("read", len(list(tmp_path.glob("factsheet-search-*"))))), bundle_files(run))[1])
+    index, problems = job.result(Stager(tmp_path / "out"), meanwhile)
+    assert index.files and not problems.warnings and len(job._runs) == 3
+    calls = [s for s in seen if s[0] != "read"]
+    assert len(calls) == 1 and calls[0][0] < 3   # once, while Pagefind still indexed a part
+    assert [s[1] for s in seen if s[0] == "read"] == [3, 2, 1]   # the parts read before are gone already
+    assert not list(tmp_path.glob("factsheet-search-*"))
+
+
+def test_an_error_of_meanwhile_is_raised_once_the_search_job_is_done_not_taken_for_pagefinds(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    job = search.start_search(graph, SiteConfig())
+    with pytest.raises(OSError, match="the cache's own"):
+        job.result(Stager(tmp_path / "out"), lambda: (_ for _ in ()).throw(OSError(5, "the cache's own")))
+    assert not job._thread.is_alive()
+    index, problems = job.result()
+    assert index.files and not problems.warnings   # the index was made all the same
+    done = []
+    assert search.start_search(graph, SiteConfig(), index).result(None, lambda: done.append(1))[0] is index
+    assert done == [1]   # a reused index has nothing to wait for: meanwhile is called all the same
