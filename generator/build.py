@@ -73,8 +73,7 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
     outputs = None if intact_output is None else last.outputs if intact_output() else output_stamps(options.output)
     try:
         planner, touched = _plan(graph, change, known_planner, cache, last)
-        keep = partial(_keep_for_next_build, cache, content.cached, resolution if known_planner is None else None, planner) \
-            if cache is not None and content.cached else None
+        keep = partial(cache.save_parses, content.cached) if cache is not None and content.cached else None
         files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
                                                              problems, progress, stager, planner, touched, keep)
         intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
@@ -94,6 +93,8 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
                    None if previous and derived.rows == previous.rows else derived.rows, counts, warnings,
                    after, derived.documents if derived else None, previous.rows if previous else None,
                    folders_after(options.output, after, last.folders, report) if intact is not None else None, last)
+        if known_planner is None and content.cached is not None:   # resolved from scratch: the next edit's base
+            save_base(cache.folder, cache.version, content.cached.keys, resolution, planner)
     return BuildResult(
         *counts, warnings, report, time.perf_counter() - started,
         read=content.read, parsed=content.parsed_files,
@@ -158,8 +159,8 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
                        ) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
     """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous.
 
-    `meanwhile` (`_keep_for_next_build`) runs once the exports are made, while Pagefind may still be indexing
-    (derived.py): this process would only wait for it then, and rendering would leave no memory for it.
+    `meanwhile` (keeping the parses in the cache) runs once the exports are made, while Pagefind indexes if it
+    still does (derived.py): this process would only wait for it then, and rendering would leave no memory for it.
     """
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
@@ -189,14 +190,6 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
             files.update(intact_files(derived.search.files, outputs, last.outputs))   # not read to be compared
         progress.stage("write", len(files))
     return files, pages, derived, previous
-
-
-def _keep_for_next_build(cache: BuildCache, parses: CachedParses, resolution: Resolution | None,
-                         planner: PagePlanner) -> None:
-    """Keep in the cache what no page changes: the parses, and a resolution made from scratch (the next edit's base)."""
-    cache.save_parses(parses)
-    if resolution is not None:
-        save_base(cache.folder, cache.version, parses.keys, resolution, planner)
 
 
 def _resolve(content: _Content, memo: Memo) -> tuple[Resolution, Change | None, PagePlanner | None, Problems]:
