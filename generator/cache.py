@@ -8,7 +8,8 @@ It holds, in pickles written atomically (cachestore.py):
   `build-new.pickle` holds what the builds since changed of it, while that is little (snapshot.py).
 - `parsed.pickle` and `parsed-new.pickle`: what parsing each content file gave, by a hash of
   its text, so that only changed files are parsed again (the small file holds what was parsed
-  since the big one was written). An article's fields beyond those lists and links show are
+  since the big one was written). The big one is pickled in chunks (cachestore.save), while the
+  build waits for Pagefind (derived.py). An article's fields beyond those lists and links show are
   unpickled only when first read (storedarticle.py): an edit needs few of them.
 - `pages.pickle`: the digest of each page's inputs (inputs.py): a page whose file is as it was
   written is not planned again while its inputs are unchanged. Pages without a digest (home,
@@ -159,10 +160,11 @@ class BuildCache:
              outputs: Mapping[str, tuple[int, int]] | None = None, documents: Mapping[str, bytes] | None = None,
              stored_rows: Mapping | None = None, folders: Mapping[str, int] | None = None,
              last: Snapshot | None = None) -> None:
-        """Remember this build, whose parses `save_parses` kept: its page digests, search index, export rows, search
-        documents and the snapshot of its inputs and outputs (a search index or rows given as None are unchanged; `outputs`, the
-        output files' stamps, and `folders`, their folders', are taken afresh if not given; `stored_rows`, what
-        `export_rows` gave, and `last`, the snapshot `last()` gave, let only what changed since be written)."""
+        """Remember this build, whose parses `save_parses` kept: its page digests, search index, export rows,
+        search documents and the snapshot of its inputs and outputs (a search index or rows given as None are
+        unchanged; `outputs`, the output files' stamps, and `folders`, their folders', are taken afresh if not
+        given; `stored_rows`, what `export_rows` gave, and `last`, the snapshot `last()` gave, let only what
+        changed since be written)."""
         build = f"{self.opened_at!r}-{os.getpid()}"
         stored = [save(self.folder, "pages", self.version, (build, dict(pages)))]
         if search is not None:

@@ -198,6 +198,7 @@ class SearchJob:
         if self._process.returncode != 0:
             raise subprocess.SubprocessError(f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
 
+
 def _call_pending(pending: list[Callable[[], None]], failed: list[Exception]) -> None:
     """Call the function left in `pending`, if any, once; what it raises is held in `failed`, not taken for Pagefind's."""
     while pending:
