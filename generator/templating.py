@@ -42,9 +42,13 @@ def make_environment(config: SiteConfig, compiled: Path | None = None) -> jinja2
 
 def escape_output(value: object) -> str:
     """What `{{ value }}` writes under autoescape, as `markupsafe.escape` would, but a plain string for a plain
-    string: the page joins it at once, and making a `Markup` of each value was a tenth of rendering."""
-    if type(value) is str:
+    string, and a `Markup` (a macro's HTML) as it is: the page joins it at once, and making a `Markup` of each
+    value was a tenth of rendering."""
+    kind = type(value)
+    if kind is str:
         return _escape_inner(value)
+    if kind is markupsafe.Markup:
+        return value
     return markupsafe.escape(value)
 
 
