@@ -35,7 +35,8 @@ from .model import Graph
 from .searchdocs import search_documents
 from .urls import PAGEFIND
 from .pagefindrun import pagefind_binary, pagefind_version
-from .searchjob import NO_INDEX, Part, SearchIndex, SearchJob, parts_digest
+from .searchjob import SearchJob
+from .searchparts import NO_INDEX, Part, SearchIndex, parts_digest
 
 PART_SIZE = 5000                      # documents per Pagefind run: its memory grows about 29 KB a document
 

@@ -1,17 +1,14 @@
-"""The search index in parts, and the job that has Pagefind make it in the background.
+"""The job that has Pagefind make the search index, part after part, in the background.
 
-search.py decides what is indexed and in which parts; pagefindrun.py writes a part's documents
-to a scratch folder and holds the command that indexes them; this module runs those commands one
-after another in a background thread and reads each part's bundle back.
+search.py decides what is indexed and in which parts (searchparts.py); pagefindrun.py writes a
+part's documents to a scratch folder and holds the command that indexes them; this module runs
+those commands one after another in a background thread and reads each part's bundle back.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import subprocess
 import threading
-from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 from typing import Callable, Mapping
@@ -19,32 +16,11 @@ from typing import Callable, Mapping
 from .config import SiteConfig
 from .errors import Problems
 from .pagefindrun import ScratchRun, remove_stale_scratch, scratch_folder
-from .urls import PAGEFIND
+from .searchparts import NO_INDEX, Part, SearchIndex, combine_parts
 from .write import Staged, Stager
 
-PARTS_FILE = "factsheet-parts.json"   # beside pagefind.js: the folders of the other parts, for search.js
-TIMEOUT = 300                         # seconds one run of Pagefind may take
+TIMEOUT = 300   # seconds one run of Pagefind may take
 
-
-@dataclass(frozen=True, slots=True)
-class SearchIndex:
-    """A Pagefind bundle in parts, and the digest of the documents of each, so that unchanged parts are not indexed again."""
-
-    key: str                     # digest of every part's key; '' when nothing was indexed
-    files: Mapping[str, bytes]   # output path -> bytes: every part's bundle and PARTS_FILE (a plain dict, so it pickles)
-    parts: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)   # part key -> its own files
-
-
-NO_INDEX = SearchIndex("", {})
-
-
-@dataclass(frozen=True, slots=True)
-class Part:
-    """The documents one run of Pagefind indexes into one folder of the bundle."""
-
-    key: str
-    folder: str                   # output folder of its bundle: `pagefind/`, `pagefind/part-1/`, ...
-    documents: dict[str, bytes]
 
 class SearchJob:
     """A search index being made in the background; `result()` waits for it.
@@ -206,17 +182,3 @@ def _call_pending(pending: list[Callable[[], None]], failed: list[Exception]) ->
             pending.pop()()
         except Exception as error:   # raised once the search job is done with
             failed.append(error)
-
-
-def combine_parts(parts: list[Part], made: dict[str, dict[str, bytes]]) -> SearchIndex:
-    files = {path: data for part in parts for path, data in made[part.key].items()}
-    others = [part.folder[len(PAGEFIND):] for part in parts[1:]]
-    files[PAGEFIND + PARTS_FILE] = (json.dumps({"parts": others}) + "\n").encode()
-    return SearchIndex(parts_digest(part.key for part in parts), files, {part.key: made[part.key] for part in parts})
-
-
-def parts_digest(chunks) -> str:
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk if isinstance(chunk, bytes) else chunk.encode())
-    return digest.hexdigest()

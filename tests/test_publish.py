@@ -22,7 +22,7 @@ import feedparser
 import pytest
 
 from conftest import FIXTURES, ROOT, build_quietly, snapshot, soup, write_files
-from generator import pagefindrun, search, searchjob
+from generator import pagefindrun, search, searchparts
 from generator.config import SiteConfig
 from generator.rowformat import COLUMNS, defuse
 from generator.markdown import make_markdown
@@ -587,7 +587,7 @@ def test_each_part_of_the_index_is_staged_as_soon_as_pagefind_has_made_it(graph,
     assert not problems.warnings and len(job._runs) == 3
     assert ended_at_first_stage[0] < 3   # the first part was staged while Pagefind still made another
     staged = job.staged()
-    assert set(staged) == set(index.files) - {"pagefind/" + searchjob.PARTS_FILE}
+    assert set(staged) == set(index.files) - {"pagefind/" + searchparts.PARTS_FILE}
     assert all(isinstance(data, Staged) for data in staged.values())
     for path, data in staged.items():
         assert (stager.folder / path).read_bytes() == index.files[path]
