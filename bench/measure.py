@@ -1,5 +1,12 @@
 """Time one command as a child process: wall and CPU seconds, and its peak memory.
 
+The CPU time is also split out: `system` is the part spent in the kernel on the command's
+behalf (creating files, above all). On this machine's ext4, made without a journal, creating a
+file right after many were deleted costs up to a millisecond of kernel time: each new inode is
+looked for past every inode of its group deleted in the last minutes (the kernel's
+`recently_deleted` check), so a cold build that follows the removal of its last output spends
+seconds there, more or fewer with whatever else was deleted lately (bench/README.md).
+
 Peak memory is taken three ways: `ru_maxrss` from wait4() (the largest single process of the
 tree, exact); the summed resident memory (RSS) of the whole process tree, sampled every 20 ms
 (it can miss a very short peak); and the summed proportional set size (PSS, from
@@ -34,6 +41,7 @@ class Sample:
 
     seconds: float        # wall clock
     cpu: float            # user + system seconds of the process and the children it waited for
+    system: float         # the system (kernel) part of `cpu`
     max_rss_mb: float     # largest resident set of a single process (wait4)
     tree_rss_mb: float    # largest sampled sum over the process tree
     tree_pss_mb: float    # largest sampled sum of proportional set sizes over the process tree
@@ -51,7 +59,7 @@ def measure(command: list[str], cwd: Path, log: Path) -> Sample:
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         peak.stop()
-    return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+    return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_stime, usage.ru_maxrss / 1024,
                   max(peak.peak_kb, usage.ru_maxrss) / 1024, peak.peak_pss_kb / 1024, process.returncode)
 
 

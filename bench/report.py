@@ -25,6 +25,8 @@ def summarise(runs: list[dict]) -> list[dict]:
         row["pss_mb"] = median(r.get("tree_pss_mb", 0) for r in cold)   # runs saved before PSS was taken have none
         row["max_mb"] = max(r["max_rss_mb"] for r in mine)
         row["cores"] = median(r["cpu"] / r["seconds"] for r in cold)
+        kernel = [r["system"] for r in cold if "system" in r]   # runs saved before it was taken have none
+        row["system"] = median(kernel) if kernel else None
         rows.append(row)
     return rows
 
@@ -60,11 +62,11 @@ def _seconds(value: float | None) -> str:
 def markdown(rows: list[dict], found_ratios: list[dict], found_growth: list[dict]) -> str:
     """The results as Markdown tables."""
     lines = ["| articles | engine | pages | runs | cold build s | no-op rebuild s | one-edit rebuild s "
-             "| peak memory MB (RSS) | peak memory MB (PSS) | largest process MB | cores used |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| peak memory MB (RSS) | peak memory MB (PSS) | largest process MB | cores used | kernel CPU s (cold) |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {r['size']:,} | {r['engine']} | {r['pages']:,} | {r['runs']} | {_seconds(r['cold'])} | "
               f"{_seconds(r['noop'])} | {_seconds(r['edit'])} | {r['tree_mb']:.0f} | {r['pss_mb']:.0f} | {r['max_mb']:.0f} | "
-              f"{r['cores']:.2f} |" for r in rows]
+              f"{r['cores']:.2f} | {_seconds(r.get('system'))} |" for r in rows]
     if found_ratios:
         lines += ["", "| articles | ratio | value |", "| ---: | --- | ---: |"]
         lines += [f"| {r['size']:,} | {r['what']} | {r['ratio']:.2f} |" for r in found_ratios]

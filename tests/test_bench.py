@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import statistics
 import sys
 import re
 import unicodedata
@@ -12,6 +14,7 @@ import pytest
 
 from bench.corpus import write_corpus
 from bench.measure import measure
+from bench.report import markdown, summarise
 from bench.run import main as run_bench
 from generator.build import BuildOptions, build_site
 from generator.markdown import fold_text, make_markdown
@@ -176,3 +179,21 @@ def test_timed_commands_keep_compiled_modules_as_a_user_would(tmp_path, monkeypa
     check = "import os, sys; sys.exit(3 if 'PYTHONDONTWRITEBYTECODE' in os.environ else 0)"
     sample = measure([sys.executable, "-c", check], tmp_path, tmp_path / "log.txt")
     assert sample.status == 0 and sample.seconds > 0
+
+
+def test_the_kernel_part_of_the_cpu_time_is_measured_and_reported(tmp_path):
+    kernel = "import os\nwith open('/dev/zero', 'rb', buffering=0) as f:\n    for _ in range(3000): f.read(1 << 20)"
+    busy = measure([sys.executable, "-c", kernel], tmp_path, tmp_path / "log.txt")
+    user = measure([sys.executable, "-c", "sum(range(20_000_000))"], tmp_path, tmp_path / "log.txt")
+    assert busy.status == user.status == 0
+    assert 0 < busy.system <= busy.cpu and busy.system > busy.cpu / 2   # copying 3 GB from /dev/zero: the kernel's work
+    assert user.system < user.cpu / 2
+    runs = [{"size": 10, "engine": "factsheet", "phase": "cold", "rep": 0, **dataclasses.asdict(sample)}
+            for sample in (busy, user)]
+    rows = summarise(runs)
+    assert rows[0]["system"] == statistics.median([busy.system, user.system])
+    table = markdown(rows, [], [])
+    assert table.splitlines()[0].endswith("| kernel CPU s (cold) |")
+    assert table.splitlines()[2].endswith(f"| {rows[0]['system']:.2f} |")
+    del runs[0]["system"], runs[1]["system"]   # results saved before the kernel's part was taken
+    assert summarise(runs)[0]["system"] is None and markdown(summarise(runs), [], []).splitlines()[2].endswith("| - |")
