@@ -18,7 +18,7 @@ from .memo import Memo, usable_memo
 from .model import Graph
 from .parse import Parsed, ParsedFile, parse_sources
 from .pages import PageKey, PagePlanner
-from .parallel import frozen_heap, in_background
+from .parallel import collector_paused, freeze_in_heap, frozen_heap, in_background, young_collections
 from .progress import NO_PROGRESS, NoProgress
 from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
@@ -41,8 +41,10 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
     parsed again, and only pages whose context changed are rendered again. Without one, the
     persistent cache (if any) says whether anything changed at all, and which parses still hold.
     `start` is what `start_build` found already, if it was called.
+    The cycle collector is paused but while pages are rendered: the other stages make objects that live
+    to the end and no garbage in cycles, so each collection walked them all to find nothing.
     """
-    with frozen_heap():   # what gc.freeze() spares the collector from walking is let go at the end
+    with frozen_heap(), collector_paused():   # what gc.freeze() spares the collector from walking is let go at the end
         start = start or start_build(options, memo)
         done = nothing_to_do(start, options)
         if done is not None:
@@ -164,9 +166,11 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
     """
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
-        files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers, kept,
-                                   progress, track=options.keep, sink=stager.stage if stager else None,
-                                   planner=planner, touched=touched)
+        with young_collections():   # rendering makes garbage in cycles
+            files, pages = render_site(graph, config, memo.env, memo.pages, 1 if options.keep else options.workers,
+                                       kept, progress, track=options.keep, sink=stager.stage if stager else None,
+                                       planner=planner, touched=touched)
+        freeze_in_heap()   # the pages live to the end too: the full collection after the build need not walk them
     except ContentError as template_error:
         raise BuildFailed([template_error], _sorted(problems.warnings)) from None
     derived = previous = memo.derived

@@ -167,6 +167,25 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextlib.contextmanager
+def young_collections() -> Iterator[None]:
+    """The cycle collector on for the block, but for its two young generations only: for work that makes
+    garbage in cycles (rendering: Jinja2's contexts and imported macro modules) besides objects that live on,
+    which a full collection would walk again and again to find next to nothing."""
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], NEVER)
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not enabled:
+            gc.disable()
+
+
+NEVER = 1 << 30   # young collections before a full one: never, in a build
+
+
 def balanced_runs(items: Sequence, costs: Iterable[float], count: int) -> list[Sequence]:
     """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -11,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from generator import render
+from generator import build, render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
-from generator.parallel import balanced_runs, in_background, run_shards
+from generator.parallel import balanced_runs, collector_paused, in_background, run_shards, young_collections
 from generator.parse import PARALLEL_FROM
 from generator.write import STAGING, Staged
 
@@ -150,3 +151,51 @@ def test_a_background_child_not_waited_for_is_stopped():
     with in_background(time.sleep, 60):
         pass   # the block ends at once: its child is stopped (and reaped), not waited for
     assert time.perf_counter() - started < 10
+
+
+class _StageLog:
+    """A progress display that keeps the name of the stage under way."""
+
+    def __init__(self) -> None:
+        self.name = "outside"
+
+    def stage(self, name: str, total: int = 0) -> None:
+        self.name = name
+
+    def advance(self, count: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_collector_runs_only_for_young_objects_and_only_while_pages_are_rendered(corpus, tmp_path, monkeypatch):
+    stages, seen = _StageLog(), []
+    start = build.start_build
+    monkeypatch.setattr(build, "start_build", lambda *args: setattr(stages, "name", "start") or start(*args))
+
+    def collected(phase: str, info: dict) -> None:
+        if phase == "start":
+            seen.append((stages.name, info["generation"]))
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50, 2, 2)   # collections ten times as often as by default, full ones too
+    gc.callbacks.append(collected)
+    try:
+        build_site(options(corpus, tmp_path / "out", 1), progress=stages)
+    finally:
+        gc.callbacks.remove(collected)
+        gc.set_threshold(*thresholds)
+    assert gc.isenabled()
+    during = [(name, generation) for name, generation in seen if name not in ("outside", "write")]   # "write": on waking
+    assert ("render", 0) in during and ("render", 1) in during
+    assert {name for name, _ in during} <= {"resolve", "render"}   # (the pages' keys are listed before "render")
+    assert 2 not in {generation for _, generation in during}
+
+
+def test_young_collections_leave_the_collector_as_they_found_it():
+    thresholds = gc.get_threshold()
+    with collector_paused():
+        with young_collections():
+            assert gc.isenabled() and gc.get_threshold()[:2] == thresholds[:2] and gc.get_threshold()[2] > 10 ** 6
+        assert not gc.isenabled() and gc.get_threshold() == thresholds
+    assert gc.isenabled()
