@@ -85,7 +85,8 @@ def time_engine(engine: Engine, corpus: Path, size: int, reps: range, cleanup: t
                 run["pages"] = sum(name.endswith(".html") for _, _, names in os.walk(output) for name in names)
             runs.append(run)
             print(f"{size:>6} {engine.name:<9} {phase:<4} #{rep + 1}: {sample.seconds:7.2f} s "
-                  f"({sample.system:5.2f} s kernel CPU) {sample.tree_rss_mb:6.0f} MB RSS {sample.tree_pss_mb:6.0f} MB PSS  status {sample.status}",
+                  f"({sample.system:5.2f} s kernel CPU) {sample.tree_rss_mb:6.0f} MB RSS "
+                  f"{sample.tree_pss_mb:6.0f} MB PSS  status {sample.status}",
                   file=sys.stderr, flush=True)
             if sample.status != 0:
                 print(f"  failed: {describe(command)} (see {log})", file=sys.stderr)
