@@ -75,9 +75,10 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
     outputs = None if intact_output is None else last.outputs if intact_output() else output_stamps(options.output)
     try:
         planner, touched = _plan(graph, change, known_planner, cache, last)
-        keep = partial(cache.save_parses, content.cached) if cache is not None and content.cached is not None else None
+        keep_parses = partial(cache.save_parses, content.cached) \
+            if cache is not None and content.cached is not None else None
         files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
-                                                             problems, progress, stager, planner, touched, keep)
+                                                             problems, progress, stager, planner, touched, keep_parses)
         intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
         report = write_site(files, options.output, memo.written, stager, trust_known=not options.derived,
                             present=intact) if options.write else None

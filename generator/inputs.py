@@ -6,11 +6,12 @@ entity, its facts, the articles that mention it or state those facts (as list it
 entities it links to or is related to (as name, kind and slug), and the events on its
 timeline (with their facts); for an article, the article (as its path and the digest of its
 file's text, which parse to one article), the facts it states and the entities it names. Every
-page also depends on the property table. The digest covers more than the page shows (a change in a related entity's facts re-plans the page), never less. A tag
-page's inputs are the tag and its articles (as list items), an entity's feed's the entity's name
-and the articles that mention it. Pages that summarise the whole site (home, indexes, the site's
-feed) have no inputs digest and are always planned and rendered: the writer keeps their files
-if the bytes are unchanged.
+page also depends on the property table. The digest covers more than the page shows (a change
+in a related entity's facts re-plans the page), never less. A tag page's inputs are the tag and
+its articles (as list items), an entity's feed's the entity's name and the articles that
+mention it. Pages that summarise the whole site (home, indexes, the site's feed) have no inputs
+digest and are always planned and rendered: the writer keeps their files if the bytes are
+unchanged.
 """
 
 from __future__ import annotations

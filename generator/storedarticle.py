@@ -5,8 +5,8 @@ names, events, facts and body of only a few: the edited ones and those the touch
 in full. So the cache pickles an article as its head (the fields list items and links read:
 path, slug, title, date, summary, source; and the digest that page inputs take) and the rest as
 bytes, and reads it back as a `StoredArticle`: an `Article` whose other fields are unpickled the
-first time one of them is read. It is equal to, hashes as, and pickles (for digests and worker processes) as the
-`Article` it stands for, so no other code needs to tell the two apart.
+first time one of them is read. It is equal to, hashes as, and pickles (for digests and worker
+processes) as the `Article` it stands for, so no other code needs to tell the two apart.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 from generator.parallel import balanced_runs, collector_paused, in_background, run_shards, young_collections
 from generator.parse import PARALLEL_FROM
+from generator.progress import NoProgress
 from generator.write import STAGING, Staged
 
 ARTICLES = 260   # enough files to parse (>= PARALLEL_FROM) and pages to render in workers
@@ -153,7 +154,7 @@ def test_a_background_child_not_waited_for_is_stopped():
     assert time.perf_counter() - started < 10
 
 
-class _StageLog:
+class _StageLog(NoProgress):
     """A progress display that keeps the name of the stage under way."""
 
     def __init__(self) -> None:
@@ -161,12 +162,6 @@ class _StageLog:
 
     def stage(self, name: str, total: int = 0) -> None:
         self.name = name
-
-    def advance(self, count: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 def test_the_collector_runs_only_for_young_objects_and_only_while_pages_are_rendered(corpus, tmp_path, monkeypatch):
