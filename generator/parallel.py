@@ -27,8 +27,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, workers: int) -> Iterator[Any]:
-    """`job(shared, k, shards)` for k in 0..shards-1, by `workers` processes (this one among them); results in shard order."""
+def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, workers: int,
+               prelude: Callable[[], None] | None = None) -> Iterator[Any]:
+    """`job(shared, k, shards)` for k in 0..shards-1, by `workers` processes (this one among them); results in shard order.
+
+    With workers, `prelude()` runs in this process once the first round's children are forked: work that
+    later rounds' children then inherit done, instead of each doing it again (it need not run without workers).
+    """
     if workers <= 1 or shards <= 1 or not hasattr(os, "fork"):
         for k in range(shards):
             yield job(shared, k, shards)
@@ -40,6 +45,8 @@ def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, wo
                 ks = range(first, min(first + workers, shards))
                 for k in ks[1:]:
                     children[k] = _fork(job, shared, k, shards)
+                if first == 0 and prelude is not None:
+                    prelude()
                 yield job(shared, first, shards)
                 for k in ks[1:]:
                     yield _result(children.pop(k))
@@ -186,13 +193,14 @@ def young_collections() -> Iterator[None]:
 NEVER = 1 << 30   # young collections before a full one: never, in a build
 
 
-def balanced_runs(items: Sequence, costs: Iterable[float], count: int) -> list[Sequence]:
-    """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item).
+def balanced_runs(items: Sequence, costs: Iterable[float], count: int, head: float = 0.0) -> list[Sequence]:
+    """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item;
+    `head`: the cost of other work the first run does before its items).
 
     A run ends before the item that would take it further past its share of the cost left than it falls short without it."""
     costs = list(costs)
-    left = sum(costs)
-    runs, start, done = [], 0, 0.0
+    left = sum(costs) + head
+    runs, start, done = [], 0, head
     for index, cost in enumerate(costs):
         share = left / (count - len(runs))
         if index > start and len(runs) < count - 1 and done + cost - share > share - done:

@@ -12,6 +12,7 @@ import random
 import re
 import shutil
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,10 @@ from generator.build import BuildOptions, build_site
 from generator.edits import change_of, find_edit, resolve_edit, touched_pages
 from generator.feeds import FeedPlanner
 from generator.config import load_config
-from generator.inputs import PageInputs, TemplateDigests
+from generator.dates import PartialDate, Period
+from generator.inputs import PageInputs, TemplateDigests, fingerprint
+from generator.model import EntityValue, Fact, SourceRef, TextValue
+from generator.quantities import Quantity
 from generator.lookups import make_lookups
 from generator.markdown import make_markdown
 from generator.pages import PagePlanner
@@ -87,6 +91,24 @@ def page_state(graph, config, env, planner: PagePlanner) -> dict:
         if key[0] in ("home", "index", "events", "articles", "tags"):
             state[key] = planner.plan(key).context
     return state
+
+
+def test_a_facts_fingerprint_changes_with_each_of_its_fields_nested_ones_included():
+    fact = Fact("company:acme", "capacity", Quantity(Decimal("1.5"), "", "", "GWh"), "actual", PartialDate(2024, 5),
+                None, "a quote", SourceRef("article", "a-story"), "content/articles/a.md", 7)
+    others = {
+        "subject": ["company:acme-2"], "property": ["output"], "status": ["planned"], "quote": ["a quote."],
+        "value": [Quantity(Decimal("1.50"), "", "", "GWh"), Quantity(Decimal("1.5"), "about", "", "GWh"),
+                  Quantity(Decimal("1.5"), "", "billion", "GWh"), Quantity(Decimal("1.5"), "", "", "MWh"),
+                  TextValue("1.5 GWh"), EntityValue("company:acme")],
+        "as_of": [None, PartialDate(2024, 5, 1)], "period": [Period(PartialDate(2024), PartialDate(2025))],
+        "source": [SourceRef("profile", "a-story"), SourceRef("article", "another")],
+        "path": ["content/articles/b.md"], "line": [8],
+    }
+    assert set(others) == set(Fact._fields)
+    changed = [fact._replace(**{field: value}) for field, values in others.items() for value in values]
+    assert len({fingerprint(f) for f in [fact, *changed]}) == 1 + len(changed)
+    assert fingerprint(fact._replace()) == fingerprint(fact)   # an equal fact: the same, though another object
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from generator import build, render
+from generator import build, inputs, render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 from generator.parallel import balanced_runs, collector_paused, in_background, run_shards, young_collections
@@ -46,6 +46,23 @@ def test_shards_come_back_in_order_from_workers():
     assert results == [("x", k, 6) for k in range(6)]
 
 
+_PRELUDE_DONE: list[int] = []   # process ids that ran the prelude (a forked child has a copy of its own)
+
+
+def test_a_prelude_runs_here_once_and_the_children_forked_after_it_inherit_its_work():
+    def job(shared, k, n):
+        return k, os.getpid(), bool(_PRELUDE_DONE)
+    _PRELUDE_DONE.clear()
+    results = list(run_shards(job, None, 6, workers=2, prelude=lambda: _PRELUDE_DONE.append(os.getpid())))
+    assert _PRELUDE_DONE == [os.getpid()]
+    here = [k for k, pid, _ in results if pid == os.getpid()]
+    assert here == [0, 2, 4]
+    assert [k for k, _, done in results if not done] == [1]   # forked before the prelude ran
+    _PRELUDE_DONE.clear()
+    assert [k for k, _, done in run_shards(job, None, 3, workers=1, prelude=_PRELUDE_DONE.clear)] == [0, 1, 2]
+    assert _PRELUDE_DONE == []   # without workers there is nothing to share it with
+
+
 @pytest.mark.parametrize("costs, count, expected", [
     ([1] * 10, 3, [3, 4, 3]),
     ([100] + [1] * 9, 3, [1, 5, 4]),        # one heavy item has a run of its own, and the rest is shared evenly
@@ -58,6 +75,12 @@ def test_balanced_runs_cut_contiguous_runs_of_about_equal_cost(costs, count, exp
     runs = balanced_runs(items, costs, count)
     assert [len(run) for run in runs] == expected
     assert [item for run in runs for item in run] == items
+
+
+def test_the_first_run_is_shorter_by_the_work_it_does_before_its_items():
+    assert [len(run) for run in balanced_runs(list(range(12)), [1] * 12, 3, head=3)] == [2, 5, 5]   # 15 to share: 3 + 2 in the first
+    assert [len(run) for run in balanced_runs(list(range(12)), [1] * 12, 3, head=0)] == [4, 4, 4]
+    assert [len(run) for run in balanced_runs(list(range(4)), [1] * 4, 2, head=100)] == [1, 3]   # never empty
 
 
 def test_balanced_runs_share_out_skewed_costs_better_than_equal_counts():
@@ -118,6 +141,20 @@ def test_a_template_error_in_a_worker_names_the_template_line(corpus, tmp_path):
     assert not (tmp_path / "new").exists()
 
 
+def test_a_render_in_workers_fingerprints_every_fact_here_for_the_later_workers(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    preludes, run_shards = [], render.run_shards
+    monkeypatch.setattr(render, "run_shards", lambda job, shared, shards, workers, prelude: preludes.append(
+        prelude) or run_shards(job, shared, shards, workers, prelude))
+    result = build_site(replace(options(corpus, tmp_path / "out", 2), cache=tmp_path / "cache"))
+    prelude, = preludes
+    inputs._FINGERPRINTS.clear()
+    prelude()
+    graph = result.memo.resolution.graph
+    assert all(id(record) in inputs._FINGERPRINTS for record in [*graph.facts, *graph.entities.values()])
+    assert len(graph.facts) > ARTICLES
+
+
 def test_a_cached_rebuild_in_workers_equals_a_clean_build(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)   # every stage in workers, however few the pages
     content = tmp_path / "content"
@@ -129,8 +166,8 @@ def test_a_cached_rebuild_in_workers_equals_a_clean_build(corpus, tmp_path, monk
     monkeypatch.setattr(render, "PARALLEL_FROM", 50)   # fewer than the pages, more than the edit touched
     items = []
     run_shards = render.run_shards
-    monkeypatch.setattr(render, "run_shards", lambda job, shared, shards, workers: items.append(
-        (sum(map(len, shared[1])), shards)) or run_shards(job, shared, shards, workers))
+    monkeypatch.setattr(render, "run_shards", lambda job, shared, shards, workers, prelude: items.append(
+        (sum(map(len, shared[1])), shards)) or run_shards(job, shared, shards, workers, prelude))
     again = build_site(cached)
     (count, shards), = items
     assert count < 20 and shards == 1   # the touched pages and the site's own, here: the others were not looked at
