@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
 from dataclasses import dataclass
+from html import unescape
 
 from markdown_it_pyrs import MarkdownIt, Node
 
@@ -29,6 +29,10 @@ _TEXT_NODES = frozenset({"text", "text_special"})
 _BREAK_NODES = frozenset({"softbreak", "hardbreak"})
 _INLINE_NODES = frozenset({"em", "strong", "link", "image", "autolink", "code_inline", "footnote_inline"})
 _SKIPPED_NODES = frozenset({"html_inline", "footnote_ref", "footnote_ref_anchor"})
+_FOOTNOTE_MARKS = re.compile(r'<sup class="footnote-ref"><a [^>]*>[^<]*</a></sup>'
+                             r'|<a href="#fnref[^"]*" class="footnote-backref">[^<]*</a>')
+_INLINE_TAG = re.compile(r"</?(?:a|em|strong|code)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +56,15 @@ def render_body(md: MarkdownIt, source: str, path: str = "<body>", first_line: i
         source = source.replace("\x00", "\ufffd")   # as CommonMark says, and as the HTML shows it
     _check_nesting(source, path, first_line)
     try:
-        html, tree = md.render(source), md.tree(source)
+        html = md.render(source)
+        text = plain_text(md.tree(source)) if "<" in source or "![" in source else html_text(html)
     except BaseException as error:   # a Rust panic is a BaseException
         if type(error).__name__ != "PanicException":
             raise
         line = first_line + source.count("\n", 0, max(source.find("^["), 0))
         raise ContentError(path, line, "the Markdown engine failed on this body: is an inline footnote '^[' "
                            "not closed or inside another? Write '\\^[' for the characters themselves") from None
-    return RenderedBody(html, fold_text(plain_text(tree)))
+    return RenderedBody(html, fold_text(text))
 
 
 def _check_nesting(source: str, path: str, first_line: int) -> None:
@@ -103,6 +108,15 @@ def plain_text(tree: Node) -> str:
             todo.append(None)
             todo.extend(reversed(node.children))
     return "".join(words)
+
+
+def html_text(html: str) -> str:
+    """The text `plain_text` finds in the tree of a body without raw HTML or images, from the HTML made of it
+    (a third of the time of making the tree): the engine's own tags only, inline ones dropped, the others spaces.
+
+    (An image's alt attribute leaves out its entities, escapes and line breaks, which the tree keeps.)
+    """
+    return unescape(_TAG.sub(" ", _INLINE_TAG.sub("", _FOOTNOTE_MARKS.sub("", html))))
 
 
 def fold_text(text: str) -> str:
