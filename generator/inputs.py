@@ -71,7 +71,8 @@ class PageInputs:
         self.templates = templates
         self.properties = digest(sorted(self.graph.properties.items()))
         self._items: dict[str, str] = {}   # article slug -> the digest of its list item, worked out once
-        self._name = {e.id: (e.id, e.name, e.kind, e.slug) for e in self.graph.entities.values()}.__getitem__
+        names = {e.id: (e.id, e.name, e.kind, e.slug) for e in self.graph.entities.values()}
+        self._name = names.__getitem__   # entity id -> what a page shows of an entity it names or links to
 
     def fingerprint_all(self) -> None:
         """Fingerprint every fact and entity at once: before the pages are shared out to forked workers,

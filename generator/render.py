@@ -63,11 +63,11 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
     elif touched is not None and kept is not None:   # likewise, from the command line with the cache
         rendered, items = _kept_untouched(work, items, touched)
     shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
-    prelude = work.inputs if work.inputs is not None and shards > 1 else None   # fingerprints for later rounds
-    runs = balanced_runs(items, map(work.cost, items), shards, prelude.fingerprint_cost() if prelude else 0.0) \
+    early = work.inputs if work.inputs is not None and shards > 1 else None   # its fingerprints, made once for all
+    runs = balanced_runs(items, map(work.cost, items), shards, early.fingerprint_cost() if early else 0.0) \
         if shards > 1 else [items]
     progress.stage("render", len(items))
-    for shard in run_shards(_render_shard, (work, runs), len(runs), workers, prelude and prelude.fingerprint_all):
+    for shard in run_shards(_render_shard, (work, runs), len(runs), workers, early.fingerprint_all if early else None):
         if isinstance(shard, ContentError):
             raise shard
         rendered.update(shard)
