@@ -42,8 +42,9 @@ def make_parser() -> argparse.ArgumentParser:
                              "are filled in; 'cmd:...' runs a shell command instead (repeatable; default: "
                              + ", ".join(DEFAULT_CLEAN) + ")")
     parser.add_argument("--interleave", action="store_true",
-                        help="take turns: each repetition runs every engine once, so that a noisy machine "
-                             "slows all engines alike (default: all repetitions of one engine, then the next)")
+                        help="take turns: each repetition runs every size with every engine once, so that a noisy "
+                             "machine slows all sizes and engines alike (default: all repetitions of one engine, "
+                             "then the next, one size after the other)")
     parser.add_argument("--json", type=Path, help="results file (default: bench/results-<UTC time>.json)")
     return parser
 
@@ -109,17 +110,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}", file=sys.stderr)
     cleanup = tuple(args.clean or DEFAULT_CLEAN)
     args.work.mkdir(parents=True, exist_ok=True)
-    runs = []
-    for size in sizes:
-        corpus = corpus_for(args.work.resolve(), size, args.seed, engines)
-        turns = [range(rep, rep + 1) for rep in range(args.repeat)] if args.interleave else [range(args.repeat)]
-        failed = set()
-        for reps in turns:
-            for engine in (e for e in engines if e.name not in failed):
-                found = time_engine(engine, corpus, size, reps, cleanup)
-                runs += found
-                if any(run["status"] != 0 for run in found):
-                    failed.add(engine.name)
+    runs, failed = [], set()
+    corpora = {size: corpus_for(args.work.resolve(), size, args.seed, engines) for size in sizes}
+    if args.interleave:   # each turn: one repetition of every size by every engine
+        turns = [(size, range(rep, rep + 1)) for rep in range(args.repeat) for size in sizes]
+    else:
+        turns = [(size, range(args.repeat)) for size in sizes]
+    for size, reps in turns:
+        for engine in (e for e in engines if (e.name, size) not in failed):
+            found = time_engine(engine, corpora[size], size, reps, cleanup)
+            runs += found
+            if any(run["status"] != 0 for run in found):
+                failed.add((engine.name, size))
     rows = summarise(runs)
     found_ratios, found_growth = ratios(rows), growth(rows)
     print(markdown(rows, found_ratios, found_growth))

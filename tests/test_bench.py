@@ -174,6 +174,23 @@ def test_interleaved_repetitions_take_turns_between_engines(tmp_path, monkeypatc
     assert json.loads((tmp_path / "r.json").read_text())["interleave"] is True
 
 
+def test_interleaved_repetitions_take_turns_between_sizes_too(tmp_path, monkeypatch):
+    import bench.run as runner
+    from bench.engines_run import Engine
+
+    monkeypatch.setattr(runner, "find_engines", lambda *args: ([Engine("factsheet", "python", "content")], []))
+    monkeypatch.setattr(runner, "corpus_for", lambda work, size, *args: tmp_path / str(size))
+    order = []
+    monkeypatch.setattr(runner, "time_engine", lambda engine, corpus, size, reps, cleanup:
+                        order.extend((corpus.name, size, rep) for rep in reps) or [])
+    common = ["--sizes", "10,20", "--repeat", "2", "--json", str(tmp_path / "r.json")]
+    run_bench(common)
+    assert order == [("10", 10, 0), ("10", 10, 1), ("20", 20, 0), ("20", 20, 1)]
+    order.clear()
+    run_bench([*common, "--interleave"])   # a slow spell then slows both sizes, and the growth ratio is fair
+    assert order == [("10", 10, 0), ("20", 20, 0), ("10", 10, 1), ("20", 20, 1)]
+
+
 def test_timed_commands_keep_compiled_modules_as_a_user_would(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     check = "import os, sys; sys.exit(3 if 'PYTHONDONTWRITEBYTECODE' in os.environ else 0)"
