@@ -155,40 +155,39 @@ def test_the_runner_times_three_phases_cleans_caches_and_restores_the_edited_art
     assert tree(fresh / "content") == tree(tmp_path / "work/corpus-30-seed1/content")
 
 
-def test_interleaved_repetitions_take_turns_between_engines(tmp_path, monkeypatch):
+def timed_runs(monkeypatch, tmp_path, engine_names: list[str], argv: list[str]) -> list[tuple]:
+    """The runner run with its engines and corpora faked: (engine, corpus folder, size, repetition) of each
+    timed run, in the order the runner timed them."""
     import bench.run as runner
     from bench.engines_run import Engine
 
-    engines = [Engine("factsheet", "python", "content"), Engine("hugo", "hugo", "hugo")]
+    engines = [Engine(name, "python" if name == "factsheet" else name, "content" if name == "factsheet" else name)
+               for name in engine_names]
     monkeypatch.setattr(runner, "find_engines", lambda *args: (engines, []))
-    monkeypatch.setattr(runner, "corpus_for", lambda *args: tmp_path)
+    monkeypatch.setattr(runner, "corpus_for", lambda work, size, *args: tmp_path / str(size))
     order = []
     monkeypatch.setattr(runner, "time_engine", lambda engine, corpus, size, reps, cleanup:
-                        order.extend((engine.name, rep) for rep in reps) or [])
-    common = ["--sizes", "10", "--repeat", "2", "--json", str(tmp_path / "r.json")]
-    run_bench(common)
+                        order.extend((engine.name, corpus.name, size, rep) for rep in reps) or [])
+    run_bench([*argv, "--json", str(tmp_path / "r.json")])
+    return order
+
+
+def test_interleaved_repetitions_take_turns_between_engines(tmp_path, monkeypatch):
+    common = ["--sizes", "10", "--repeat", "2"]
+    order = [(engine, rep) for engine, _, _, rep in timed_runs(monkeypatch, tmp_path, ["factsheet", "hugo"], common)]
     assert order == [("factsheet", 0), ("factsheet", 1), ("hugo", 0), ("hugo", 1)]
-    order.clear()
-    run_bench([*common, "--interleave"])
+    order = [(engine, rep) for engine, _, _, rep in
+             timed_runs(monkeypatch, tmp_path, ["factsheet", "hugo"], [*common, "--interleave"])]
     assert order == [("factsheet", 0), ("hugo", 0), ("factsheet", 1), ("hugo", 1)]
     assert json.loads((tmp_path / "r.json").read_text())["interleave"] is True
 
 
 def test_interleaved_repetitions_take_turns_between_sizes_too(tmp_path, monkeypatch):
-    import bench.run as runner
-    from bench.engines_run import Engine
-
-    monkeypatch.setattr(runner, "find_engines", lambda *args: ([Engine("factsheet", "python", "content")], []))
-    monkeypatch.setattr(runner, "corpus_for", lambda work, size, *args: tmp_path / str(size))
-    order = []
-    monkeypatch.setattr(runner, "time_engine", lambda engine, corpus, size, reps, cleanup:
-                        order.extend((corpus.name, size, rep) for rep in reps) or [])
-    common = ["--sizes", "10,20", "--repeat", "2", "--json", str(tmp_path / "r.json")]
-    run_bench(common)
+    common = ["--sizes", "10,20", "--repeat", "2"]
+    order = [run[1:] for run in timed_runs(monkeypatch, tmp_path, ["factsheet"], common)]
     assert order == [("10", 10, 0), ("10", 10, 1), ("20", 20, 0), ("20", 20, 1)]
-    order.clear()
-    run_bench([*common, "--interleave"])   # a slow spell then slows both sizes, and the growth ratio is fair
-    assert order == [("10", 10, 0), ("20", 20, 0), ("10", 10, 1), ("20", 20, 1)]
+    order = [run[1:] for run in timed_runs(monkeypatch, tmp_path, ["factsheet"], [*common, "--interleave"])]
+    assert order == [("10", 10, 0), ("20", 20, 0), ("10", 10, 1), ("20", 20, 1)]   # a slow spell slows both sizes
 
 
 def test_timed_commands_keep_compiled_modules_as_a_user_would(tmp_path, monkeypatch):
