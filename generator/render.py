@@ -123,7 +123,8 @@ PageDigests = Mapping[str, str]   # page path -> the digest of its inputs when i
 Sink = Callable[[str, bytes], bytes | Staged]         # (output file, its bytes) -> what stands in for the bytes
 
 
-ITEM_COSTS = {"article": 0.95, "tag": 1.5, "home": 40.0}   # other pages' costs are worked out by `_Work.cost`
+ITEM_COSTS = {"article": 0.25, "tag": 0.6, "home": 12.0, "tags": 4.0, "events": 12.0}   # others: `_Work.cost`
+STAGE_COST = 0.035   # milliseconds to hand a page's bytes to the sink (a file written), as measured
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,18 +163,19 @@ class _Work:
         return page.path, self.render(page, keep, inputs)
 
     def cost(self, item: Page | PageKey) -> float:
-        """About how long rendering an item takes, in milliseconds as measured at 10,000 articles (to share them out)."""
+        """About how long rendering and staging an item takes, in milliseconds as measured in the workers of a cold
+        build at 10,000 articles (to share them out; `python bench/render_costs.py DIR` measures them again)."""
         if isinstance(item, Page):
-            return 5.0
+            return 3.0 + STAGE_COST
         (what, which), graph, look = item, self.planner.graph, self.planner.look
         if what == "entity":
-            return 0.3 + 0.09 * len(look.facts_of.get(which, ())) + 0.06 * len(graph.mentions.get(which, ())) \
-                + 0.13 * len(look.events_of.get(which, ()))
+            return STAGE_COST + 0.14 + 0.038 * len(look.facts_of.get(which, ())) \
+                + 0.03 * (len(graph.mentions.get(which, ())) + len(look.events_of.get(which, ())))
         if what == "feed":
-            return 0.1 + 0.012 * len(graph.mentions.get(which, ())) if which else 20.0
+            return STAGE_COST + (0.085 + 0.0046 * len(graph.mentions.get(which, ())) if which else 180.0)
         if what == "articles":
-            return 0.03 * len(graph.articles)
-        return ITEM_COSTS.get(what, 20.0)
+            return STAGE_COST + 0.01 * len(graph.articles)
+        return STAGE_COST + ITEM_COSTS.get(what, 10.0)
 
     def unchanged(self, path: str) -> tuple[str, Rendered] | None:
         """The page at `path` as the last build left it, if it is known: its inputs are unchanged."""

@@ -13,9 +13,9 @@ The documents come from the graph. `start_search` has them indexed in a backgrou
 (searchjob.py) while the build makes the exports; `search_index` waits for it. (Started before the pages
 are rendered, Pagefind fought the render workers for the two cores measured on, and the build
 took longer and more memory.) They are indexed in parts of
-at most about PART_SIZE documents, one run of the `pagefind[bin]` binary after another, each in a
-scratch folder (in memory, /dev/shm, when there is room; pagefindrun.py): that bounds Pagefind's memory, and an
-edit re-indexes only its part. The first part's bundle is `pagefind/`, the others `pagefind/part-N/`,
+at most about PART_SIZE documents, one run of the `pagefind[bin]` binary for each, two runs at a time
+(searchjob.RUNS_AT_ONCE), each in a scratch folder (in memory, /dev/shm, when there is room; pagefindrun.py):
+that bounds Pagefind's memory, and an edit re-indexes only its part. The first part's bundle is `pagefind/`, the others `pagefind/part-N/`,
 listed in `pagefind/factsheet-parts.json`; search.js merges them into one search. Each part's key
 is the digest of its documents and of the settings that shape its bundle, so an edit that changes
 no indexed word reuses the bundle untouched. Only write.py writes the output. Without the binary
@@ -38,7 +38,7 @@ from .pagefindrun import pagefind_binary, pagefind_version
 from .searchjob import SearchJob
 from .searchparts import NO_INDEX, Part, SearchIndex, parts_digest
 
-PART_SIZE = 5000                      # documents per Pagefind run: its memory grows about 29 KB a document
+PART_SIZE = 2000   # documents per Pagefind run: its memory grows about 29 KB a document (two runs at once: ~120 MB)
 
 
 def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,

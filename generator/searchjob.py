@@ -1,15 +1,15 @@
-"""The job that has Pagefind make the search index, part after part, in the background.
+"""The job that has Pagefind make the search index, RUNS_AT_ONCE parts at a time, in the background.
 
 search.py decides what is indexed and in which parts (searchparts.py); pagefindrun.py writes a
 part's documents to a scratch folder and holds the command that indexes them; this module runs
-those commands one after another in a background thread and reads each part's bundle back.
+those commands in background threads, each taking the next part as its last run ends, and reads
+each part's bundle back.
 """
 
 from __future__ import annotations
 
 import subprocess
 import threading
-from itertools import count
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -20,18 +20,20 @@ from .searchparts import NO_INDEX, Part, SearchIndex, combine_parts
 from .write import Staged, Stager
 
 TIMEOUT = 300   # seconds one run of Pagefind may take
+RUNS_AT_ONCE = 2   # Pagefind runs at a time: one keeps about 1.4 of 2 cores busy; two take the memory of one part twice the size
 
 
 class SearchJob:
     """A search index being made in the background; `result()` waits for it.
 
     The documents of each part to index are written to a scratch folder by `start_search`, in the
-    build's thread (the first part's before the background thread starts, the others' while Pagefind
-    indexes the first); the background thread only runs Pagefind on them, one part after another,
-    and `result()` reads the bundles back. So the thread needs Python's interpreter lock only to start
-    a process and to see it end: a thread that wrote or read thousands of files while the build's
-    thread makes the exports would wait for that lock at every file. Given a stager, `result()`
-    stages each part's files as soon as that part is indexed, while Pagefind indexes the next one.
+    build's thread (the first part's before the background threads start, the others' while Pagefind
+    indexes the first); each of RUNS_AT_ONCE background threads only runs Pagefind on the next part
+    not taken yet, until none is left, and `result()` reads the bundles back, in order. So the threads
+    need Python's interpreter lock only to start a process and to see it end: a thread that wrote or
+    read thousands of files while the build's thread makes the exports would wait for that lock at
+    every file. Given a stager, `result()` stages each part's files as soon as that part is indexed,
+    while Pagefind indexes the next ones.
     """
 
     def __init__(self, done: tuple[SearchIndex, Problems] | None = None) -> None:
@@ -41,14 +43,15 @@ class SearchJob:
         self._runs: list[ScratchRun] = []
         self._binary: Path | None = None
         self._error: OSError | subprocess.SubprocessError | None = None
-        self._thread: threading.Thread | None = None
-        self._process: subprocess.Popen | None = None
+        self._threads: list[threading.Thread] = []
+        self._processes: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self._cancelled = False
         self._indexed = threading.Condition()   # notified as each run is prepared, and as each one ends
         self._prepared = False                  # every run is prepared, or preparing one failed
-        self._runs_ended = 0
-        self._thread_ended = False
+        self._taken = 0                         # runs a thread has taken (begun)
+        self._ended_runs: set[int] = set()      # runs that have ended
+        self._threads_ended = 0
         self._staged: dict[str, bytes | Staged] = {}
 
     def _start(self, binary: Path, parts: list[Part], reused: dict, config: SiteConfig) -> SearchJob:
@@ -63,8 +66,10 @@ class SearchJob:
                     self._runs.append(run)
                     self._indexed.notify_all()
                 if number == 0:   # Pagefind indexes the first part while the others' documents are written
-                    self._thread = threading.Thread(target=self._run_all, name="factsheet-search", daemon=True)
-                    self._thread.start()
+                    self._threads = [threading.Thread(target=self._run_all, name=f"factsheet-search-{k}", daemon=True)
+                                     for k in range(min(RUNS_AT_ONCE, len(todo)))]
+                    for thread in self._threads:
+                        thread.start()
         except OSError as error:
             with self._indexed:
                 self._error = error
@@ -106,8 +111,8 @@ class SearchJob:
             finally:
                 if self._outcome is None:   # staging failed: the build fails, and Pagefind need not go on
                     self.cancel()
-                if self._thread is not None:
-                    self._thread.join()
+                for thread in self._threads:
+                    thread.join()
                 for run in self._runs:
                     run.scratch.cleanup()
         _call_pending(pending, failed)
@@ -119,60 +124,77 @@ class SearchJob:
         """The files of the bundle that `result(stager)` staged: what stands in for each (KEEP, or where it is staged)."""
         return dict(self._staged)
 
+    @property
+    def _runs_ended(self) -> int:
+        """How many runs have ended."""
+        return len(self._ended_runs)
+
+    def _stopped(self) -> bool:
+        """Whether every background thread has ended."""
+        return self._threads_ended == len(self._threads)
+
     def _ended(self, number: int) -> bool:
         """Whether run `number` has ended (or the runs have stopped)."""
         with self._indexed:
-            return self._runs_ended > number or self._thread_ended
+            return number in self._ended_runs or self._stopped()
 
     def _wait_for(self, number: int) -> None:
         """Wait until run `number` has ended; raise the error that stopped Pagefind, if any."""
         with self._indexed:
-            self._indexed.wait_for(lambda: self._runs_ended > number or self._thread_ended)
+            self._indexed.wait_for(lambda: number in self._ended_runs or self._stopped())
         if self._error is not None:
             raise self._error
-        if self._runs_ended <= number:
+        if number not in self._ended_runs:
             raise subprocess.SubprocessError("the search thread stopped")
 
     def cancel(self) -> None:
         """Stop Pagefind if it runs (the build failed); `result()` then gives no index."""
         with self._lock:
             self._cancelled = True
-            if self._process is not None and self._process.poll() is None:
-                self._process.kill()
+            for process in self._processes:
+                if process.poll() is None:
+                    process.kill()
 
     def _run_all(self) -> None:
+        """One background thread: Pagefind on the next part no thread has taken, until none is left or one fails."""
         try:
-            for number in count():
+            while True:
                 with self._indexed:   # wait until the run is prepared (the build's thread writes its documents)
-                    self._indexed.wait_for(lambda: len(self._runs) > number or self._prepared)
+                    number = self._taken
+                    self._indexed.wait_for(lambda: len(self._runs) > number or self._prepared or self._error)
                     if len(self._runs) <= number or self._error is not None:
                         return
-                    run = self._runs[number]
+                    run, self._taken = self._runs[number], number + 1
                 self._pagefind(run.command)
                 with self._indexed:
-                    self._runs_ended += 1
+                    self._ended_runs.add(number)
                     self._indexed.notify_all()
         except (OSError, subprocess.SubprocessError) as error:
-            self._error = error
+            with self._indexed:
+                self._error = self._error or error
         finally:
             with self._indexed:
-                self._thread_ended = True
+                self._threads_ended += 1
                 self._indexed.notify_all()
 
     def _pagefind(self, command: list[str]) -> None:
         with self._lock:
             if self._cancelled:
                 raise subprocess.SubprocessError("cancelled")
-            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                             stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, text=True)
+            self._processes.add(process)
         try:
-            _, errors = self._process.communicate(timeout=TIMEOUT)
+            _, errors = process.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.communicate()
+            process.kill()
+            process.communicate()
             raise
-        if self._process.returncode != 0:
-            raise subprocess.SubprocessError(f"pagefind exited with {self._process.returncode}: {errors.strip()[-500:]}")
+        finally:
+            with self._lock:
+                self._processes.discard(process)
+        if process.returncode != 0:
+            raise subprocess.SubprocessError(f"pagefind exited with {process.returncode}: {errors.strip()[-500:]}")
 
 
 def _call_pending(pending: list[Callable[[], None]], failed: list[Exception]) -> None:

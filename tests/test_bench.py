@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import statistics
 import sys
 import re
@@ -15,6 +16,7 @@ import pytest
 from bench.corpus import write_corpus
 from bench.measure import measure
 from bench.report import markdown, summarise
+from bench.render_costs import main as render_costs
 from bench.run import main as run_bench
 from generator.build import BuildOptions, build_site
 from generator.markdown import fold_text, make_markdown
@@ -213,3 +215,19 @@ def test_the_kernel_part_of_the_cpu_time_is_measured_and_reported(tmp_path):
     assert table.splitlines()[2].endswith(f"| {rows[0]['system']:.2f} |")
     del runs[0]["system"], runs[1]["system"]   # results saved before the kernel's part was taken
     assert summarise(runs)[0]["system"] is None and markdown(summarise(runs), [], []).splitlines()[2].endswith("| - |")
+
+
+def test_the_cost_report_times_every_run_of_a_build_in_workers_and_each_kind_of_page(corpus, tmp_path, capsys):
+    copy = tmp_path / "corpus"
+    shutil.copytree(corpus / "content", copy / "content")
+    shutil.copy(corpus / "site.yaml", copy / "site.yaml")
+    assert render_costs([str(copy), "--workers", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    split = next(i for i, line in enumerate(lines) if line.startswith("kind"))
+    runs = [line.split() for line in lines[1:split]]
+    assert [int(run[0]) for run in runs] == list(range(16))   # two workers: eight runs each
+    assert all(float(run[1]) > 0 and float(run[2]) > 0 for run in runs)
+    kinds = {line[:10].strip(): line.split()[-4:] for line in lines[split + 1:]}
+    assert {"entity", "article", "feed", "site feed", "tag", "home"} <= kinds.keys()
+    pages = sum(int(n) for line in lines[1:split] for n in re.findall(r"(\d+) [a-z ]+(?:,|$)", line.split(None, 3)[3]))
+    assert sum(int(row[0]) for row in kinds.values()) == pages > 0

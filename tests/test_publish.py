@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -22,7 +23,7 @@ import feedparser
 import pytest
 
 from conftest import FIXTURES, ROOT, build_quietly, snapshot, soup, write_files
-from generator import pagefindrun, search, searchparts
+from generator import pagefindrun, search, searchjob, searchparts
 from generator.config import SiteConfig
 from generator.rowformat import COLUMNS, defuse
 from generator.markdown import make_markdown
@@ -623,6 +624,51 @@ def test_pagefind_indexes_the_first_part_while_the_others_documents_are_written(
     assert running_at_write == [False, True, True]   # Pagefind had begun on the first part
 
 
+def test_pagefind_indexes_two_parts_at_once_and_never_more(graph, monkeypatch):
+    monkeypatch.setattr(search, "PART_SIZE", 10)
+    lock, running, most, overlapped = threading.Lock(), [0], [0], threading.Event()
+    pagefind = search.SearchJob._pagefind
+
+    def counted(job, command):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            if running[0] == searchjob.RUNS_AT_ONCE:
+                overlapped.set()
+        overlapped.wait(10)   # each run waits (a while at most) until another runs beside it
+        try:
+            pagefind(job, command)
+        finally:
+            with lock:
+                running[0] -= 1
+    monkeypatch.setattr(search.SearchJob, "_pagefind", counted)
+    job = search.start_search(graph, SiteConfig())
+    index, problems = job.result()
+    assert index.files and not problems.warnings and len(job._runs) >= 4
+    assert searchjob.RUNS_AT_ONCE == 2 and most[0] == 2 and overlapped.is_set()
+    assert sorted(job._ended_runs) == list(range(len(job._runs)))
+
+
+def test_a_failed_part_stops_the_other_thread_from_taking_more(graph, monkeypatch):
+    monkeypatch.setattr(search, "PART_SIZE", 10)
+    taken = []
+    pagefind = search.SearchJob._pagefind
+
+    def failing(job, command):
+        taken.append(command)
+        if len(taken) == 1:   # the first run fails once every part is prepared, while the other thread runs one
+            while not job._prepared:
+                time.sleep(0.01)
+            raise subprocess.SubprocessError("pagefind exited with 3")
+        time.sleep(0.3)
+        pagefind(job, command)
+    monkeypatch.setattr(search.SearchJob, "_pagefind", failing)
+    job = search.start_search(graph, SiteConfig())
+    index, problems = job.result()
+    assert index is search.NO_INDEX and "exited with 3" in str(problems.warnings[0])
+    assert len(job._runs) >= 4 and len(taken) <= 2   # the other thread finished the part it had, and took no other
+
+
 def test_a_part_whose_documents_cannot_be_written_after_pagefind_began_gives_a_warning(graph, monkeypatch, tmp_path):
     monkeypatch.setattr(search, "PART_SIZE", 20)
     monkeypatch.setattr(pagefindrun, "MEMORY_FOLDER", tmp_path / "none")   # scratch folders go to the temporary folder
@@ -633,7 +679,7 @@ def test_a_part_whose_documents_cannot_be_written_after_pagefind_began_gives_a_w
     job = search.start_search(graph, SiteConfig())
     index, problems = job.result(Stager(tmp_path / "out"))
     assert index is search.NO_INDEX and "No space left" in str(problems.warnings[0])
-    assert len(calls) == 2 and not job._thread.is_alive() and job.staged() == {}
+    assert len(calls) == 2 and not any(thread.is_alive() for thread in job._threads) and job.staged() == {}
     assert not list(tmp_path.glob("factsheet-search-*"))
 
 
@@ -686,7 +732,7 @@ def test_an_error_of_meanwhile_is_raised_once_the_search_job_is_done_not_taken_f
     job = search.start_search(graph, SiteConfig())
     with pytest.raises(OSError, match="the cache's own"):
         job.result(Stager(tmp_path / "out"), lambda: (_ for _ in ()).throw(OSError(5, "the cache's own")))
-    assert not job._thread.is_alive()
+    assert not any(thread.is_alive() for thread in job._threads)
     index, problems = job.result()
     assert index.files and not problems.warnings   # the index was made all the same
     done = []
