@@ -42,7 +42,7 @@ def derive_files(graph: Graph, config: SiteConfig, previous: Derived | None, sta
     `meanwhile()`, if given, runs once the exports are made, while Pagefind indexes if it still does.
     """
     documents = search_documents(graph, config, previous.documents if previous else None, redo)
-    job = start_search(graph, config, previous.search if previous else None, documents)
+    job = start_search(graph, config, previous.search if previous else None, documents, stager)
     try:
         exports, rows = export_files(graph, config, stager.stage if stager else None, keys,
                                      previous.rows if previous else None, intact)

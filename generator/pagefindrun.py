@@ -1,8 +1,10 @@
 """Running the Pagefind binary: a part's documents in a scratch folder, the command that indexes them,
 and the bundle Pagefind made, read back (search.py decides what is indexed, in which parts, and when).
 
-The scratch folders are in memory (/dev/shm) when there is room: ext4 is slow to create thousands of
-small files. A scratch folder that a killed build left is removed a day later.
+The documents' scratch folders are in memory (/dev/shm) when there is room: ext4 is slow to create
+thousands of small files. A scratch folder that a killed build left is removed a day later. A build
+that writes has Pagefind make the bundle in the writer's scratch folder instead (staging.py), on the
+output's file system, so that its files can be moved into place rather than written again.
 """
 
 from __future__ import annotations
@@ -35,24 +37,41 @@ class ScratchRun:
     scratch: tempfile.TemporaryDirectory
     bundle: Path
     command: list[str]
+    bundle_scratch: tempfile.TemporaryDirectory | None = None   # the bundle's own folder, when not in `scratch`
 
     @classmethod
     def prepare(cls, key: str, folder: str, documents: Mapping[str, bytes], binary: Path, config: SiteConfig,
-                parent: str | None) -> ScratchRun:
-        """A part's documents (by output path) written to a new scratch folder below `parent` (None: the system's)."""
+                parent: str | None, bundle_parent: str | None = None) -> ScratchRun:
+        """A part's documents (by output path) written to a new scratch folder below `parent` (None: the system's);
+        Pagefind is to make the bundle there too, or in a new folder below `bundle_parent` if given."""
         scratch = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=parent)
-        site, bundle = Path(scratch.name, "site"), Path(scratch.name, "bundle")
+        bundle_scratch = None
         try:
+            if bundle_parent is not None:
+                bundle_scratch = tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=bundle_parent)
+            site, bundle = Path(scratch.name, "site"), Path((bundle_scratch or scratch).name, "bundle")
             write_documents(site, documents)
         except OSError:
             scratch.cleanup()
+            if bundle_scratch is not None:
+                bundle_scratch.cleanup()
             raise
-        return cls(key, folder, scratch, bundle, pagefind_command(binary, site, bundle, config))
+        return cls(key, folder, scratch, bundle, pagefind_command(binary, site, bundle, config), bundle_scratch)
 
     def bundle_files(self) -> dict[str, bytes]:
         """The files of the bundle Pagefind made, by output path."""
         return {self.folder + p.relative_to(self.bundle).as_posix(): p.read_bytes()
                 for p in sorted(self.bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
+
+    def bundle_file(self, path: str) -> str:
+        """The file of the bundle that holds the output path `path` (one of `bundle_files`)."""
+        return os.path.join(self.bundle, *path[len(self.folder):].split("/"))
+
+    def cleanup(self) -> None:
+        """Remove the scratch folders: the documents and the bundle (what is left of it)."""
+        self.scratch.cleanup()
+        if self.bundle_scratch is not None:
+            self.bundle_scratch.cleanup()
 
 
 def pagefind_binary() -> Path | None:

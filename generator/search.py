@@ -37,14 +37,17 @@ from .urls import PAGEFIND
 from .pagefindrun import pagefind_binary, pagefind_version
 from .searchjob import SearchJob
 from .searchparts import NO_INDEX, Part, SearchIndex, parts_digest
+from .write import Stager
 
 PART_SIZE = 2000   # documents per Pagefind run: its memory grows about 29 KB a document (two runs at once: ~120 MB)
 
 
 def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,
-                 documents: Mapping[str, bytes] | None = None) -> SearchJob:
+                 documents: Mapping[str, bytes] | None = None, stager: Stager | None = None) -> SearchJob:
     """Start indexing the graph's search documents (made now unless given) in the background; parts whose
-    documents are unchanged since `previous` are reused, and if none changed `previous` itself is the result."""
+    documents are unchanged since `previous` are reused, and if none changed `previous` itself is the result.
+    With the `stager` that `result` will be given, Pagefind makes each bundle in its scratch folder, from where
+    the files are moved into place instead of written again."""
     binary = pagefind_binary()
     parts = split_documents(search_documents(graph, config) if documents is None else documents, config, binary)
     key = parts_digest(part.key for part in parts) if parts else ""
@@ -58,7 +61,7 @@ def start_search(graph: Graph, config: SiteConfig, previous: SearchIndex | None 
     if not parts:
         return SearchJob((NO_INDEX, Problems()))
     reused = {part.key: previous.parts[part.key] for part in parts if previous and part.key in previous.parts}
-    return SearchJob()._start(binary, parts, reused, config)
+    return SearchJob()._start(binary, parts, reused, config, stager)
 
 
 def search_index(graph: Graph, config: SiteConfig, previous: SearchIndex | None = None,

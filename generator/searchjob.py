@@ -54,14 +54,16 @@ class SearchJob:
         self._threads_ended = 0
         self._staged: dict[str, bytes | Staged] = {}
 
-    def _start(self, binary: Path, parts: list[Part], reused: dict, config: SiteConfig) -> SearchJob:
+    def _start(self, binary: Path, parts: list[Part], reused: dict, config: SiteConfig,
+               stager: Stager | None = None) -> SearchJob:
         self._binary, self._parts, self._made = binary, parts, dict(reused)
         todo = [part for part in parts if part.key not in reused]
         try:
             scratch = scratch_folder(sum(len(part.documents) for part in todo))
             remove_stale_scratch(scratch)
+            bundles = stager.scratch_folder() if stager is not None else None   # moved into place from there
             for number, part in enumerate(todo):
-                run = ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch)
+                run = ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch, bundles)
                 with self._indexed:
                     self._runs.append(run)
                     self._indexed.notify_all()
@@ -97,9 +99,12 @@ class SearchJob:
                         _call_pending(pending, failed)
                     self._wait_for(number)
                     self._made[run.key] = files = run.bundle_files()
-                    run.scratch.cleanup()   # read: its documents and bundle need not wait for the other parts
-                    if stager is not None:
+                    if stager is not None and run.bundle_scratch is not None:   # made on the output's file system
+                        self._staged.update((path, stager.adopt(path, run.bundle_file(path), data))
+                                            for path, data in files.items())
+                    elif stager is not None:
                         self._staged.update((path, stager.stage(path, data)) for path, data in files.items())
+                    run.cleanup()   # read: its documents and bundle need not wait for the other parts
                 self._outcome = combine_parts(self._parts, self._made), problems
             except (OSError, subprocess.SubprocessError) as error:
                 if not self._cancelled:
@@ -114,7 +119,7 @@ class SearchJob:
                 for thread in self._threads:
                     thread.join()
                 for run in self._runs:
-                    run.scratch.cleanup()
+                    run.cleanup()
         _call_pending(pending, failed)
         if failed:
             raise failed[0]

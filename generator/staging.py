@@ -4,7 +4,9 @@ A build that renders in worker processes hands each page to `Stager.stage` right
 page's bytes are neither sent back to the main process nor kept in memory; `write_site` then
 moves every staged file into place at once. A file is staged at its own path below the staging
 folder, so that a folder the output lacks (every folder, in a first build) is moved in whole,
-by one rename. A file whose bytes are in the output already is not staged at all. Nothing
+by one rename. A file another program made (Pagefind's bundle) in the stager's scratch folder is
+moved into the staging folder by `adopt` instead of being written again; what is left in the scratch
+folder is never published. A file whose bytes are in the output already is not staged at all. Nothing
 outside the staging folder changes until `write_site` runs, and `discard` leaves the output as
 it was when the build fails.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 STAGING = ".factsheet-staging"
+SCRATCH = ".factsheet-scratch"   # in the staging folder: where other programs make files to `adopt`; never published
 SMALL = 1 << 20   # a file up to this size is compared with the output's in memory; a bigger one once staged
 
 
@@ -74,6 +77,31 @@ class Stager:
             write_file(target_file(str(self.folder), rel), chunks, self._folders)
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or self.folder}: {error.strerror}") from None
+        return Staged(rel)
+
+    def scratch_folder(self) -> str:
+        """A folder on the output's file system whose files `adopt` can move into the staging folder (made now)."""
+        folder = os.path.join(self.folder, SCRATCH)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"cannot write {error.filename or folder}: {error.strerror}") from None
+        return folder
+
+    def adopt(self, rel: str, source: str, data: bytes) -> bytes | Staged:
+        """KEEP if the output file holds `data` already, else the staged file that does: the file `source` (below
+        `scratch_folder()`, holding `data`) moved into place, not written again."""
+        if same_bytes(target_file(str(self.output), rel), data):
+            return KEEP
+        path = target_file(str(self.folder), rel)
+        folder = os.path.dirname(path)
+        try:
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            os.replace(source, path)
+        except OSError as error:
+            raise OutputError(f"cannot write {error.filename or path}: {error.strerror}") from None
         return Staged(rel)
 
     def unstage(self, files: Mapping[str, bytes | Staged]) -> None:

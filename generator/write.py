@@ -19,7 +19,7 @@ from typing import Collection, Mapping
 from . import release
 from .errors import UsageError
 from .outputstamps import output_entries
-from .staging import KEEP, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file, write_file
+from .staging import KEEP, SCRATCH, STAGING, Kept, OutputError, Staged, Stager, same_bytes, target_file, write_file
 
 __all__ = ["KEEP", "Kept", "MARKER", "OutputError", "STAGING", "Staged", "Stager", "WriteReport", "check_output",
            "write_site"]
@@ -97,6 +97,7 @@ def _publish(output: Path, new: dict[str, bytes | Staged]) -> None:
         for rel, data in new.items():
             if not isinstance(data, Staged):
                 write_file(target_file(str(staging), rel), (data,), folders)
+        shutil.rmtree(staging / SCRATCH, ignore_errors=True)   # what was to be adopted and was not: never published
         if staging.is_dir():
             held: list[int] = []
             try:

@@ -594,7 +594,25 @@ def test_each_part_of_the_index_is_staged_as_soon_as_pagefind_has_made_it(graph,
         assert (stager.folder / path).read_bytes() == index.files[path]
 
 
-def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_path):
+def test_given_the_stager_at_the_start_pagefind_makes_the_bundles_where_they_are_moved_into_place(graph, monkeypatch,
+                                                                                                  tmp_path):
+    monkeypatch.setattr(search, "PART_SIZE", 20)
+    stager = Stager(tmp_path / "out")
+    monkeypatch.setattr(stager, "stage", lambda path, data: pytest.fail(f"{path} written again"))
+    job = search.start_search(graph, SiteConfig(), stager=stager)
+    assert all(Path(run.bundle).is_relative_to(stager.scratch_folder()) for run in job._runs)
+    index, problems = job.result(stager)
+    assert not problems.warnings and len(job._runs) == 3
+    staged = job.staged()
+    assert set(staged) == set(index.files) - {"pagefind/" + searchparts.PARTS_FILE}
+    for path, data in staged.items():
+        assert isinstance(data, Staged) and (stager.folder / path).read_bytes() == index.files[path]
+    assert os.listdir(stager.scratch_folder()) == []   # each part's folder went once its files were moved
+    assert not [p for p in (stager.folder / "pagefind").rglob("*") if p.name.startswith(pagefindrun.UNUSED)]
+
+
+@pytest.mark.parametrize("at_start", [False, True], ids=["stager at the end", "stager at the start"])
+def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_path, at_start):
     monkeypatch.setattr(search, "PART_SIZE", 20)
     commands = []
     command = pagefindrun.pagefind_command
@@ -602,7 +620,7 @@ def test_a_part_pagefind_fails_on_leaves_nothing_staged(graph, monkeypatch, tmp_
     monkeypatch.setattr(pagefindrun, "pagefind_command",
                         lambda *args: commands.append(args) or (failing if len(commands) == 3 else command(*args)))
     stager = Stager(tmp_path / "out")
-    job = search.start_search(graph, SiteConfig())
+    job = search.start_search(graph, SiteConfig(), stager=stager if at_start else None)
     index, problems = job.result(stager)
     assert index is search.NO_INDEX and "search index not built" in str(problems.warnings[0])
     assert job.staged() == {}

@@ -324,3 +324,29 @@ def test_a_big_cache_file_saved_again_is_let_go_in_the_background_too(tmp_path, 
     assert handed == [[inode], [], []]   # the big one held across its rename; the small ones, and a first save, not
     assert cachestore.load(tmp_path, "rows", "v1") == {"a": big, "n": 2}
     assert cachestore.load(tmp_path, "small", "v1") == {"n": 4}
+
+
+def test_a_file_made_in_the_scratch_folder_is_moved_into_place_unless_the_output_holds_it(tmp_path):
+    out = tmp_path / "out"
+    write_site({"search/kept.js": b"same", "search/old.js": b"old"}, out)
+    stager = staging.Stager(out)
+    scratch = stager.scratch_folder()
+    assert scratch.startswith(str(out / staging.STAGING))
+    made = {}
+    for name, data in (("kept.js", b"same"), ("old.js", b"new"), ("deep/new.js", b"fresh")):
+        made[name] = os.path.join(scratch, "bundle", *name.split("/"))
+        os.makedirs(os.path.dirname(made[name]), exist_ok=True)
+        with open(made[name], "wb") as file:
+            file.write(data)
+    files = {f"search/{name}": stager.adopt(f"search/{name}", path, open(path, "rb").read())
+             for name, path in made.items()}
+    assert files["search/kept.js"] is staging.KEEP and os.path.exists(made["kept.js"])   # left where it was made
+    assert files["search/old.js"] == staging.Staged("search/old.js") and not os.path.exists(made["old.js"])
+    assert files["search/deep/new.js"] == staging.Staged("search/deep/new.js")
+    with pytest.raises(OutputError, match="leave the output"):
+        stager.adopt("../escape.js", made["kept.js"], b"same")
+    report = write_site(files, out, stager=stager)
+    assert report.written == 2 and report.unchanged == 1
+    assert {rel: data for rel, (data, _) in snapshot(out).items() if rel != MARKER} == {
+        "search/kept.js": b"same", "search/old.js": b"new", "search/deep/new.js": b"fresh"}
+    assert not (out / staging.STAGING).exists()   # the scratch folder and what was left in it went with the staging folder
