@@ -1,11 +1,12 @@
-"""How well the render's cost model shares the pages out: `python bench/render_costs.py DIR [--workers N]`.
+"""How well the render's cost model cuts the pages into shards: `python bench/render_costs.py DIR [--workers N]`.
 
-The render stage cuts its pages into runs of about equal estimated cost (`render._Work.cost`, in
-milliseconds) for its workers; a run that takes longer than its estimate keeps the others waiting
-at the end of its round. This builds the corpus in DIR (`DIR/content`, `DIR/site.yaml`) from
-scratch, as a cold build does (workers, cache, into `DIR/../costs-out`), times every page in the
-worker that renders it, and prints, for each run, the measured and estimated milliseconds, and for
-each kind of page their totals and ratio. When the ratios of the kinds drift apart, the costs in
+The render stage cuts its pages into shards of about equal estimated cost (`render._Work.cost`, in
+milliseconds), which its workers take one at a time (parallel.py); a shard much slower than the
+others keeps the rest waiting at the end of its round. This builds the corpus in DIR (`DIR/content`,
+`DIR/site.yaml`) from scratch, as a cold build does (workers, cache, into `DIR/../costs-out`), times
+every page in the worker that renders it, and prints the median and largest measured time of a
+shard, the slowest shards with their estimates, and for each kind of page the measured and
+estimated totals and their ratio. When the ratios of the kinds drift apart, the costs in
 `render.py` want measuring again.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -38,7 +40,7 @@ def item_kind(item) -> str:
 
 def timed_build(corpus: Path, workers: int, log: Path) -> None:
     """A cold build of the corpus whose render workers write (kind, measured ms, estimated ms) of each item,
-    one JSON file per run into `log`."""
+    one JSON file per shard into `log`."""
     render_item, render_shard = render._Work.render_item, render._render_shard
     rows: list[tuple[str, float, float]] = []
 
@@ -67,21 +69,25 @@ def timed_build(corpus: Path, workers: int, log: Path) -> None:
         render._Work.render_item, render._render_shard = render_item, render_shard
 
 
-def report(log: Path) -> list[str]:
-    """The lines that compare measured and estimated milliseconds, by run and by kind of page."""
-    lines = [f"{'run':>4} {'measured ms':>12} {'estimated ms':>13}  pages"]
-    measured, estimated, counts = Counter(), Counter(), Counter()
+def report(log: Path, slowest: int = 5) -> list[str]:
+    """The lines that compare measured and estimated milliseconds: of the shards (the slowest listed), and by kind of page."""
+    shards, measured, estimated, counts = [], Counter(), Counter(), Counter()
     for path in sorted(log.glob("*.json")):
         run = json.loads(path.read_text(encoding="utf-8"))
         kinds = Counter(kind for kind, _, _ in run["rows"])
-        lines.append(f"{int(path.stem):4d} {sum(r[1] for r in run['rows']) + run['other']:12.0f} "
-                     f"{sum(r[2] for r in run['rows']):13.0f}  " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+        shards.append((sum(r[1] for r in run["rows"]) + run["other"], sum(r[2] for r in run["rows"]), int(path.stem),
+                       ", ".join(f"{n} {k}" for k, n in kinds.items())))
         for kind, took, guess in run["rows"]:
             measured[kind] += took
             estimated[kind] += guess
             counts[kind] += 1
+    took = sorted(shard[0] for shard in shards)
+    lines = [f"{len(shards)} shards; measured ms a shard: median {statistics.median(took):.0f}, largest {took[-1]:.0f}",
+             f"{'shard':>5} {'measured ms':>12} {'estimated ms':>13}  pages   (the {slowest} slowest)"]
+    for took_ms, guess, number, pages in sorted(shards, reverse=True)[:slowest]:
+        lines.append(f"{number:5d} {took_ms:12.0f} {guess:13.0f}  {pages}")
     lines.append(f"{'kind':<10} {'pages':>6} {'measured ms':>12} {'estimated ms':>13} {'ratio':>6}   "
-                 "(rendering alone: a run's time above includes staging its files)")
+                 "(rendering alone: a shard's time above includes staging its files)")
     for kind in sorted(counts, key=lambda k: -measured[k]):
         ratio = measured[kind] / estimated[kind] if estimated[kind] else float("nan")
         lines.append(f"{kind:<10} {counts[kind]:6d} {measured[kind]:12.0f} {estimated[kind]:13.0f} {ratio:6.2f}")

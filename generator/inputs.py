@@ -82,10 +82,6 @@ class PageInputs:
         for entity in self.graph.entities.values():
             fingerprint(entity)
 
-    def fingerprint_cost(self) -> float:
-        """About how long `fingerprint_all` takes, in milliseconds as render.py counts pages' costs."""
-        return FINGERPRINT_COST * (len(self.graph.facts) + len(self.graph.entities))
-
     def of(self, key: PageKey) -> str | None:
         """The digest of a page's inputs, its template's included, or None for a page that is always planned."""
         what, which = key
@@ -160,5 +156,4 @@ def fingerprint(record: Any) -> str:
 
 
 MAX_FINGERPRINTS = 500_000
-FINGERPRINT_COST = 0.0065   # milliseconds to fingerprint a fact or entity, as measured at 10,000 articles
 _FINGERPRINTS: dict[int, tuple[Any, str]] = {}   # id of a record -> (the record, kept alive so the id stays its own; digest)

@@ -1,12 +1,14 @@
 """Work split across processes: forked workers that inherit the build's data instead of copying it.
 
 A job is a function of (its shared input, a shard number, the number of shards). The shards
-are run in rounds: this process forks one child per other worker, each child runs one shard
-and sends its result back (pickled) and ends, while this process runs a shard itself. A child
-reads the build's data from its copy of the parent's memory; as it touches objects, the pages
-they lie on are copied, so a child that lives for one shard only copies what one shard
-touches, not, in the end, the whole heap. Where fork is unavailable, or one worker is asked
-for, the shards run in this process, in the same order, so the result is the same either way.
+are run in rounds of consecutive shards: this process forks one child per other worker, and
+each process of the round takes the round's shards one at a time, whichever is next, as soon as
+it is free (the shard numbers wait in a pipe), so that none waits long for the others when the
+round ends. A child sends its results back (pickled) and ends. A child reads the build's data
+from its copy of the parent's memory; as it touches objects, the pages they lie on are copied,
+so a child that lives for one round only copies what that round touches, not, in the end, the
+whole heap. Where fork is unavailable, or one worker is asked for, the shards run in this
+process, in the same order, so the result is the same either way.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import contextlib
 import gc
 import os
 import pickle
+import select
 import signal
+from functools import partial
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 
@@ -27,32 +31,80 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+ROUNDS = 8         # rounds of children in a job: a child lives for one round
+SHARDS_PER_ROUND = 16   # shards each worker has to take from in a round: the smaller they are, the less any waits
+
+
+def shard_count(workers: int) -> int:
+    """How many shards to cut a job for `workers` processes into."""
+    return workers * ROUNDS * SHARDS_PER_ROUND if workers > 1 else 1
+
+
 def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, workers: int,
                prelude: Callable[[], None] | None = None) -> Iterator[Any]:
     """`job(shared, k, shards)` for k in 0..shards-1, by `workers` processes (this one among them); results in shard order.
 
-    With workers, `prelude()` runs in this process once the first round's children are forked: work that
-    later rounds' children then inherit done, instead of each doing it again (it need not run without workers).
+    A round's results are read once the next round's children are forked, so they work meanwhile. With workers,
+    `prelude()` runs in this process once the first round's children are forked: work that later rounds' children
+    then inherit done, instead of each doing it again (it need not run without workers).
     """
     if workers <= 1 or shards <= 1 or not hasattr(os, "fork"):
         for k in range(shards):
             yield job(shared, k, shards)
         return
-    children: dict[int, _Child] = {}
+    rounds = min(ROUNDS, shards)
+    running: list[_Child] = []   # the children not waited for yet
     with frozen_heap():   # keep the collector from touching (and so copying) the parent's objects in each child
         try:
-            for first in range(0, shards, workers):
-                ks = range(first, min(first + workers, shards))
-                for k in ks[1:]:
-                    children[k] = _fork(job, shared, k, shards)
-                if first == 0 and prelude is not None:
-                    prelude()
-                yield job(shared, first, shards)
-                for k in ks[1:]:
-                    yield _result(children.pop(k))
+            mine: dict[int, Any] = {}
+            last: list[_Child] = []
+            for number in range(rounds):
+                queue = _queue(range(number * shards // rounds, (number + 1) * shards // rounds))
+                try:
+                    forked = []
+                    for _ in range(workers - 1):
+                        forked.append(_fork(partial(_take_shards, job, shared, shards, queue)))
+                        running.append(forked[-1])
+                    yield from _round_results(mine, last, running)   # the last round's, while this round's children work
+                    last = forked
+                    if number == 0 and prelude is not None:
+                        prelude()
+                    mine = _take_shards(job, shared, shards, queue)
+                finally:
+                    os.close(queue)
+            yield from _round_results(mine, last, running)
         finally:
-            for child in children.values():   # stopped early (an error): end the children still running
+            for child in running:   # stopped early (an error): end the children still running
                 _end(child)
+
+
+def _queue(shards: range) -> int:
+    """A pipe holding these shard numbers, to be taken one at a time by several processes; its reading end."""
+    if len(shards) * 4 > select.PIPE_BUF:   # written at once, or it could block
+        raise ValueError(f"{len(shards)} shards in a round: too many")
+    readable, writable = os.pipe()
+    os.write(writable, b"".join(k.to_bytes(4, "little") for k in shards))
+    os.close(writable)
+    return readable
+
+
+def _take_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, queue: int) -> dict[int, Any]:
+    """The results of the shards this process took from the queue, one at a time, until none was left."""
+    done = {}
+    while record := os.read(queue, 4):   # a pipe gives each reader whole records: each shard is taken once
+        k = int.from_bytes(record, "little")
+        done[k] = job(shared, k, shards)
+    return done
+
+
+def _round_results(mine: dict[int, Any], children: list[_Child], running: list[_Child]) -> Iterator[Any]:
+    """The results of a round, in shard order: this process's and those its children send (each then no longer running)."""
+    results = dict(mine)
+    for child in children:
+        running.remove(child)
+        results.update(_result(child))
+    for k in sorted(results):
+        yield results[k]
 
 
 _Child = tuple[int, BinaryIO]   # a child's process id, and the pipe its result comes through
@@ -66,7 +118,7 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
         value = function(*args)
         yield lambda: value
         return
-    child: list[_Child] = [_fork(_call, (function, args), 0, 1)]
+    child: list[_Child] = [_fork(partial(function, *args))]
     got: list[Any] = []
 
     def result() -> Any:
@@ -80,19 +132,14 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
             _end(running)
 
 
-def _call(shared: tuple[Callable[..., Any], tuple], shard: int, shards: int) -> Any:
-    function, args = shared
-    return function(*args)
-
-
-def _fork(job: Callable[[Any, int, int], Any], shared: Any, k: int, shards: int) -> _Child:
-    """A child process running shard k."""
+def _fork(work: Callable[[], Any]) -> _Child:
+    """A child process doing `work()`."""
     readable, writable = os.pipe()
     pid = os.fork()
-    if pid == 0:   # the child: run the shard, send the result (or the error), and end at once
+    if pid == 0:   # the child: do the work, send the result (or the error), and end at once
         os.close(readable)
         try:
-            outcome = (True, job(shared, k, shards))
+            outcome = (True, work())
         except BaseException as error:   # the parent raises it
             outcome = (False, error)
         try:
@@ -193,14 +240,13 @@ def young_collections() -> Iterator[None]:
 NEVER = 1 << 30   # young collections before a full one: never, in a build
 
 
-def balanced_runs(items: Sequence, costs: Iterable[float], count: int, head: float = 0.0) -> list[Sequence]:
-    """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item;
-    `head`: the cost of other work the first run does before its items).
+def balanced_runs(items: Sequence, costs: Iterable[float], count: int) -> list[Sequence]:
+    """`items` cut into at most `count` contiguous runs of about equal total cost, in order (`costs`: one per item).
 
     A run ends before the item that would take it further past its share of the cost left than it falls short without it."""
     costs = list(costs)
-    left = sum(costs) + head
-    runs, start, done = [], 0, head
+    left = sum(costs)
+    runs, start, done = [], 0, 0.0
     for index, cost in enumerate(costs):
         share = left / (count - len(runs))
         if index > start and len(runs) < count - 1 and done + cost - share > share - done:

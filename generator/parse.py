@@ -16,7 +16,7 @@ from .factfields import EVENT_KEYS, read_event_fields, read_events, read_facts
 from .fields import FieldReader
 from .frontmatter import load_meta, split_document
 from .markdown import render_body
-from .parallel import balanced_runs, run_shards
+from .parallel import balanced_runs, run_shards, shard_count
 from .progress import NO_PROGRESS, NoProgress
 from .properties import parse_properties
 from .records import Article, Body, Name, Profile, PropertySpec, SourceInfo
@@ -72,7 +72,7 @@ def parse_sources(sources: tuple[Source, ...], md: MarkdownIt, known: Mapping[So
     todo = tuple(source for source in sources if source not in known)
     if any(source.digest is not None for source in todo):
         raise ValueError("a content file left unread has no parse to reuse")
-    shards = workers * 8 if workers > 1 and len(todo) >= PARALLEL_FROM else 1
+    shards = shard_count(workers) if len(todo) >= PARALLEL_FROM else 1
     runs = balanced_runs(todo, (FILE_COST + len(source.text) for source in todo), shards)
     progress.stage("parse", len(todo))
     fresh = []

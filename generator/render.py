@@ -13,7 +13,7 @@ from .model import Graph
 from .feeds import FeedPlanner
 from .inputs import PageInputs, template_digests
 from .pages import Page, PageKey, PagePlanner
-from .parallel import balanced_runs, run_shards
+from .parallel import balanced_runs, run_shards, shard_count
 from .progress import NO_PROGRESS, NoProgress
 from .publish import Publisher
 from .templating import render_page, static_files
@@ -62,10 +62,9 @@ def render_site(graph: Graph, config: SiteConfig, env: jinja2.Environment,
         rendered, items = _untouched(work, items, touched, previous)
     elif touched is not None and kept is not None:   # likewise, from the command line with the cache
         rendered, items = _kept_untouched(work, items, touched)
-    shards = workers * 8 if workers > 1 and not previous and len(items) >= PARALLEL_FROM else 1
+    shards = shard_count(workers) if not previous and len(items) >= PARALLEL_FROM else 1
     early = work.inputs if work.inputs is not None and shards > 1 else None   # its fingerprints, made once for all
-    runs = balanced_runs(items, map(work.cost, items), shards, early.fingerprint_cost() if early else 0.0) \
-        if shards > 1 else [items]
+    runs = balanced_runs(items, map(work.cost, items), shards) if shards > 1 else [items]
     progress.stage("render", len(items))
     for shard in run_shards(_render_shard, (work, runs), len(runs), workers, early.fingerprint_all if early else None):
         if isinstance(shard, ContentError):

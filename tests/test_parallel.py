@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from generator import build, inputs, render
+from generator import build, inputs, parallel, render
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildFailed
 from generator.parallel import balanced_runs, collector_paused, in_background, run_shards, young_collections
@@ -51,16 +51,47 @@ _PRELUDE_DONE: list[int] = []   # process ids that ran the prelude (a forked chi
 
 def test_a_prelude_runs_here_once_and_the_children_forked_after_it_inherit_its_work():
     def job(shared, k, n):
+        time.sleep(0.1)   # long enough for each round's child to take a shard of its own
         return k, os.getpid(), bool(_PRELUDE_DONE)
     _PRELUDE_DONE.clear()
-    results = list(run_shards(job, None, 6, workers=2, prelude=lambda: _PRELUDE_DONE.append(os.getpid())))
-    assert _PRELUDE_DONE == [os.getpid()]
-    here = [k for k, pid, _ in results if pid == os.getpid()]
-    assert here == [0, 2, 4]
-    assert [k for k, _, done in results if not done] == [1]   # forked before the prelude ran
+    results = list(run_shards(job, None, 16, workers=2, prelude=lambda: _PRELUDE_DONE.append(os.getpid())))
+    assert _PRELUDE_DONE == [os.getpid()] and [k for k, _, _ in results] == list(range(16))
+    rounds = {k: k * parallel.ROUNDS // 16 for k in range(16)}   # eight rounds of two shards
+    assert all(done for k, pid, done in results if pid == os.getpid())   # it ran before this process took any
+    children = [(rounds[k], done) for k, pid, done in results if pid != os.getpid()]
+    assert (0, False) in children   # forked before the prelude ran
+    assert all(done for number, done in children if number > 0) and len({n for n, _ in children}) > 4
     _PRELUDE_DONE.clear()
     assert [k for k, _, done in run_shards(job, None, 3, workers=1, prelude=_PRELUDE_DONE.clear)] == [0, 1, 2]
     assert _PRELUDE_DONE == []   # without workers there is nothing to share it with
+
+
+def test_a_slow_shard_does_not_hold_up_the_others_the_free_process_takes_them(monkeypatch):
+    monkeypatch.setattr(parallel, "ROUNDS", 1)
+
+    def job(shared, k, n):
+        time.sleep(0.5 if k == 0 else 0.01)
+        return os.getpid()
+    pids = list(run_shards(job, None, 8, workers=2))
+    assert pids.count(pids[0]) == 1 and len(set(pids[1:])) == 1 and pids[1] != pids[0]
+
+
+def _children() -> set[str]:
+    """The process ids of this process's children, zombies included."""
+    return {pid for path in Path("/proc/self/task").glob("*/children") for pid in path.read_text().split()}
+
+
+def test_an_error_in_a_shard_is_raised_here_and_the_children_are_ended():
+    before = _children()
+
+    def job(shared, k, n):
+        if k == 3:
+            raise ValueError("shard 3")
+        time.sleep(0.05)
+        return k
+    with pytest.raises(ValueError, match="shard 3"):
+        list(run_shards(job, None, 64, workers=3))
+    assert _children() == before   # none left running, none left unreaped
 
 
 @pytest.mark.parametrize("costs, count, expected", [
@@ -75,12 +106,6 @@ def test_balanced_runs_cut_contiguous_runs_of_about_equal_cost(costs, count, exp
     runs = balanced_runs(items, costs, count)
     assert [len(run) for run in runs] == expected
     assert [item for run in runs for item in run] == items
-
-
-def test_the_first_run_is_shorter_by_the_work_it_does_before_its_items():
-    assert [len(run) for run in balanced_runs(list(range(12)), [1] * 12, 3, head=3)] == [2, 5, 5]   # 15 to share: 3 + 2 in the first
-    assert [len(run) for run in balanced_runs(list(range(12)), [1] * 12, 3, head=0)] == [4, 4, 4]
-    assert [len(run) for run in balanced_runs(list(range(4)), [1] * 4, 2, head=100)] == [1, 3]   # never empty
 
 
 def test_balanced_runs_share_out_skewed_costs_better_than_equal_counts():
