@@ -31,13 +31,14 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-ROUNDS = 8         # rounds of children in a job: a child lives for one round
+ROUNDS = 8              # rounds of children in a job: a child lives for one round
 SHARDS_PER_ROUND = 16   # shards each worker has to take from in a round: the smaller they are, the less any waits
+MOST_PER_ROUND = select.PIPE_BUF // 4   # shards a round's queue holds: written to its pipe at once (4 bytes each)
 
 
 def shard_count(workers: int) -> int:
     """How many shards to cut a job for `workers` processes into."""
-    return workers * ROUNDS * SHARDS_PER_ROUND if workers > 1 else 1
+    return min(workers * SHARDS_PER_ROUND, MOST_PER_ROUND) * ROUNDS if workers > 1 else 1
 
 
 def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, workers: int,
@@ -80,8 +81,8 @@ def run_shards(job: Callable[[Any, int, int], Any], shared: Any, shards: int, wo
 
 def _queue(shards: range) -> int:
     """A pipe holding these shard numbers, to be taken one at a time by several processes; its reading end."""
-    if len(shards) * 4 > select.PIPE_BUF:   # written at once, or it could block
-        raise ValueError(f"{len(shards)} shards in a round: too many")
+    if len(shards) > MOST_PER_ROUND:   # written at once, or it could block
+        raise ValueError(f"{len(shards)} shards in a round: more than {MOST_PER_ROUND}")
     readable, writable = os.pipe()
     os.write(writable, b"".join(k.to_bytes(4, "little") for k in shards))
     os.close(writable)

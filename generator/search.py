@@ -12,13 +12,15 @@ their words made the index big, and every name in a story is found by that name 
 The documents come from the graph. `start_search` has them indexed in a background thread
 (searchjob.py) while the build makes the exports; `search_index` waits for it. (Started before the pages
 are rendered, Pagefind fought the render workers for the two cores measured on, and the build
-took longer and more memory.) They are indexed in parts of
-at most about PART_SIZE documents, one run of the `pagefind[bin]` binary for each, two runs at a time
-(searchjob.RUNS_AT_ONCE), each in a scratch folder (in memory, /dev/shm, when there is room; pagefindrun.py):
-that bounds Pagefind's memory, and an edit re-indexes only its part. The first part's bundle is `pagefind/`, the others `pagefind/part-N/`,
-listed in `pagefind/factsheet-parts.json`; search.js merges them into one search. Each part's key
-is the digest of its documents and of the settings that shape its bundle, so an edit that changes
-no indexed word reuses the bundle untouched. Only write.py writes the output. Without the binary
+took longer and more memory.) They are indexed in parts of at most about PART_SIZE documents, one
+run of the `pagefind[bin]` binary for each, two runs at a time (searchjob.RUNS_AT_ONCE), each part's
+documents in a scratch folder (in memory, /dev/shm, when there is room; pagefindrun.py): that bounds
+Pagefind's memory, and an edit re-indexes only its part. The first part's bundle is `pagefind/`, the
+others `pagefind/part-N/`, listed in `pagefind/factsheet-parts.json`; search.js merges them into one
+search. Each part's key is the digest of its documents and of the settings that shape its bundle, so
+an edit that changes no indexed word reuses the bundle untouched. Only the writer puts files in the
+output: Pagefind makes a bundle in the writer's scratch folder, whose files `Stager.adopt` moves into
+its staging folder, and write.py moves them into place with the pages. Without the binary
 the site is built all the same, with a warning, and the search page says search is unavailable.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import select
 import shutil
 import time
 from dataclasses import replace
@@ -79,6 +80,15 @@ def test_a_slow_shard_does_not_hold_up_the_others_the_free_process_takes_them(mo
 def _children() -> set[str]:
     """The process ids of this process's children, zombies included."""
     return {pid for path in Path("/proc/self/task").glob("*/children") for pid in path.read_text().split()}
+
+
+def test_however_many_workers_a_round_queue_holds_its_shards_and_runs_them_all():
+    assert parallel.shard_count(1) == 1 and parallel.shard_count(2) == 2 * 16 * parallel.ROUNDS
+    most = parallel.shard_count(100_000)
+    assert most == parallel.ROUNDS * parallel.MOST_PER_ROUND and parallel.MOST_PER_ROUND * 4 <= select.PIPE_BUF
+    assert list(run_shards(lambda shared, k, n: k, None, most, workers=2)) == list(range(most))
+    with pytest.raises(ValueError, match="more than"):
+        list(run_shards(lambda shared, k, n: k, None, most + parallel.ROUNDS, workers=2))
 
 
 def test_an_error_in_a_shard_is_raised_here_and_the_children_are_ended():
