@@ -164,9 +164,9 @@ class SearchJob:
         """One background thread: Pagefind on the next part no thread has taken, until none is left or one fails."""
         try:
             while True:
-                with self._indexed:   # wait until the run is prepared (the build's thread writes its documents)
-                    number = self._taken
-                    self._indexed.wait_for(lambda: len(self._runs) > number or self._prepared or self._error)
+                with self._indexed:   # wait until the next run is prepared (the build's thread writes its documents)
+                    self._indexed.wait_for(lambda: len(self._runs) > self._taken or self._prepared or self._error)
+                    number = self._taken   # read once the wait is over: the other thread may have taken one meanwhile
                     if len(self._runs) <= number or self._error is not None:
                         return
                     run, self._taken = self._runs[number], number + 1

@@ -667,6 +667,21 @@ def test_pagefind_indexes_two_parts_at_once_and_never_more(graph, monkeypatch):
     assert sorted(job._ended_runs) == list(range(len(job._runs)))
 
 
+def test_each_part_is_indexed_once_when_both_threads_wait_for_the_same_part(graph, monkeypatch):
+    monkeypatch.setattr(search, "PART_SIZE", 10)
+    writes, write = [], pagefindrun.write_documents
+    monkeypatch.setattr(pagefindrun, "write_documents", lambda *args: (
+        writes.append(1), time.sleep(0.5 if len(writes) == 2 else 0), write(*args))[2])   # the second part comes late
+    commands = []
+    pagefind = search.SearchJob._pagefind
+    monkeypatch.setattr(search.SearchJob, "_pagefind", lambda job, command: (commands.append(tuple(command)),
+                                                                           pagefind(job, command))[1])
+    job = search.start_search(graph, SiteConfig())
+    index, problems = job.result()
+    assert index.files and not problems.warnings and len(job._runs) >= 4
+    assert sorted(commands) == sorted(tuple(run.command) for run in job._runs)   # each once: none twice, none left out
+
+
 def test_a_failed_part_stops_the_other_thread_from_taking_more(graph, monkeypatch):
     monkeypatch.setattr(search, "PART_SIZE", 10)
     taken = []
