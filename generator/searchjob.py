@@ -61,7 +61,7 @@ class SearchJob:
         try:
             scratch = scratch_folder(sum(len(part.documents) for part in todo))
             remove_stale_scratch(scratch)
-            bundles = stager.scratch_folder() if stager is not None else None   # moved into place from there
+            bundles = stager.scratch_folder() if stager is not None and todo else None   # moved into place from there
             for number, part in enumerate(todo):
                 run = ScratchRun.prepare(part.key, part.folder, part.documents, binary, config, scratch, bundles)
                 with self._indexed:

@@ -94,11 +94,8 @@ class Stager:
         if same_bytes(target_file(str(self.output), rel), data):
             return KEEP
         path = target_file(str(self.folder), rel)
-        folder = os.path.dirname(path)
         try:
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
+            make_folder_of(path, self._folders)
             os.replace(source, path)
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or path}: {error.strerror}") from None
@@ -131,12 +128,17 @@ def target_file(root: str, rel: str) -> str:
 
 def write_file(path: str, chunks: Iterable[bytes], folders: set[str]) -> None:
     """Write a new file, making its folder first unless it is among `folders` (which then holds it)."""
+    make_folder_of(path, folders)
+    with open(path, "wb") as file:
+        file.writelines(chunks)
+
+
+def make_folder_of(path: str, folders: set[str]) -> None:
+    """Make the folder of a file to be, unless it is among `folders` (which then holds it)."""
     folder = os.path.dirname(path)
     if folder not in folders:
         os.makedirs(folder, exist_ok=True)   # safe when two workers make the same folder at once
         folders.add(folder)
-    with open(path, "wb") as file:
-        file.writelines(chunks)
 
 
 def _same_files(staged: str, target: str, block: int = 1 << 20) -> bool:
