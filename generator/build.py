@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from .config import SiteConfig
 from .derived import Derived, derive_files, sheet_keys
@@ -59,12 +60,21 @@ def build_site(options: BuildOptions, memo: Memo | None = None, progress: NoProg
 def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start: Start,
            intact_output: Callable[[], bool] | None) -> BuildResult:
     """The build, once it has work to do (`intact_output` says whether the output is as the last build left it)."""
-    config, cache, last, started = start.config, start.cache, start.last, start.started
+    config, cache, last = start.config, start.cache, start.last
     problems = Problems()
     problems.extend(start.problems)
     memo = usable_memo(memo, config, cache.folder / COMPILED_TEMPLATES if cache is not None else None)
     content = _read_and_parse(options, config, memo, cache, last, problems, progress)
     gc.freeze()   # the records live until the build ends: the collector need not walk them again and again
+    with _keeping_parses(cache, content.cached) as keep_parses:
+        return _build_parsed(options, memo, progress, start, intact_output, problems, content, keep_parses)
+
+
+def _build_parsed(options: BuildOptions, memo: Memo, progress: NoProgress, start: Start,
+                  intact_output: Callable[[], bool] | None, problems: Problems, content: _Content,
+                  keep_parses: Callable[[], None] | None) -> BuildResult:
+    """The build once the content is parsed: resolve, render, derive, write (`keep_parses()` keeps the parses)."""
+    config, cache, last, started = start.config, start.cache, start.last, start.started
     progress.stage("resolve")
     resolution, change, known_planner, found = _resolve(content, memo)
     problems.extend(found)
@@ -75,8 +85,6 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
     outputs = None if intact_output is None else last.outputs if intact_output() else output_stamps(options.output)
     try:
         planner, touched = _plan(graph, change, known_planner, cache, last)
-        keep_parses = partial(cache.save_parses, content.cached) \
-            if cache is not None and content.cached is not None else None
         files, pages, derived, previous = _render_and_derive(graph, config, options, cache, last, outputs, memo,
                                                              problems, progress, stager, planner, touched, keep_parses)
         intact = outputs if last is not None and outputs is last.outputs else None   # as the last build left them
@@ -105,6 +113,20 @@ def _build(options: BuildOptions, memo: Memo | None, progress: NoProgress, start
         memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
                   files if options.write else {}, memo.env, derived, resolution, planner, content.read_warnings),
         config=config)
+
+
+@contextlib.contextmanager
+def _keeping_parses(cache: BuildCache | None, cached: CachedParses | None) -> Iterator[Callable[[], None] | None]:
+    """A function that keeps the parses in the cache (None without one), for the build to call once it is done
+    with its exports. When all the parses are to be written (the first build), a forked child writes them
+    while this process resolves, on a core the build leaves idle then; the function waits for it."""
+    if cache is None or cached is None:
+        yield None
+    elif not cache.saves_all_parses(cached):
+        yield partial(cache.save_parses, cached)
+    else:
+        with in_background(cache.save_parses, cached, finish=True) as saved:
+            yield saved
 
 
 @dataclass(frozen=True, slots=True)

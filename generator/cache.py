@@ -145,11 +145,16 @@ class BuildCache:
         """The export rows of each entity stored by the last build (empty if none), as stored."""
         return load_journaled(self.folder, "exports", self.version)
 
+    def saves_all_parses(self, parses: CachedParses) -> bool:
+        """Whether `save_parses` writes all the parses to the big file (else the few recent ones to the small one)."""
+        recent = sum(1 for key in parses.results if key not in parses.in_base)
+        return not parses.in_base or recent > max(RECENT_MAX, len(parses.results) // 10)
+
     def save_parses(self, parses: CachedParses) -> None:
         """Keep this build's parses: in the small parse file, while those made since the big one was written are
         few; else all in the big one (in chunks: see `cachestore.save`). `save` expects them kept."""
-        recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
-        if parses.in_base and len(recent) <= max(RECENT_MAX, len(parses.results) // 10):
+        if not self.saves_all_parses(parses):
+            recent = {key: result for key, result in parses.results.items() if key not in parses.in_base}
             save(self.folder, "parsed-new", self.version, recent, CACHE_REDUCERS)
         else:
             save(self.folder, "parsed", self.version, parses.results, CACHE_REDUCERS, chunk=PARSES_CHUNK)

@@ -112,9 +112,10 @@ _Child = tuple[int, BinaryIO]   # a child's process id, and the pipe its result 
 
 
 @contextlib.contextmanager
-def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable[[], Any]]:
+def in_background(function: Callable[..., Any], *args: Any, finish: bool = False) -> Iterator[Callable[[], Any]]:
     """`function(*args)` run in a forked child while this process goes on (here, where fork is unavailable):
-    the block gets a function that waits for the result. A child not waited for is stopped when the block ends."""
+    the block gets a function that waits for the result. A child not waited for is stopped when the block ends,
+    or with `finish` waited for, its result dropped (work such as writing a file is then not cut off halfway)."""
     if not hasattr(os, "fork"):
         value = function(*args)
         yield lambda: value
@@ -130,7 +131,11 @@ def in_background(function: Callable[..., Any], *args: Any) -> Iterator[Callable
         yield result
     finally:
         for running in child:
-            _end(running)
+            if finish:
+                with contextlib.suppress(Exception):
+                    _result(running)
+            else:
+                _end(running)
 
 
 def _fork(work: Callable[[], Any]) -> _Child:

@@ -226,6 +226,18 @@ def test_a_background_child_not_waited_for_is_stopped():
     assert time.perf_counter() - started < 10
 
 
+def test_a_background_child_told_to_finish_is_waited_for_when_the_block_ends(tmp_path):
+    done = tmp_path / "done"
+    with in_background(_slow_write, done, finish=True):
+        pass   # the block ends at once: its child finishes its work all the same
+    assert done.read_text() == "written"
+
+
+def _slow_write(path: Path) -> None:
+    time.sleep(0.5)
+    path.write_text("written")
+
+
 class _StageLog(NoProgress):
     """A progress display that keeps the name of the stage under way."""
 
