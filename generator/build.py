@@ -25,8 +25,9 @@ from .render import Rendered, render_site
 from .resolve import Resolution, resolve_site
 from .sources import Source, Stamp, read_sources, reread_sources
 from .startup import BuildOptions, BuildResult, Start, nothing_to_do, start_build
-from .outputstamps import folders_after, intact_files, intact_test, output_stamps, outputs_intact, stamps_after
-from .write import KEEP, Stager, write_site
+from .outputstamps import (folders_after, intact_files, intact_test, output_stamps, outputs_intact, stamps_after,
+                           written_stamps)
+from .write import KEEP, Staged, Stager, WriteReport, write_site
 from .cache import COMPILED_TEMPLATES, BuildCache, Snapshot
 from .parsecache import CachedParses
 from .basestate import Base, load_base, save_base
@@ -97,7 +98,7 @@ def _build_parsed(options: BuildOptions, memo: Memo, progress: NoProgress, start
     warnings = _sorted(problems.warnings)
     counts = (len(files), len(graph.articles), len(graph.entities), len(graph.facts))
     if cache is not None:
-        after = stamps_after(outputs, options.output, report) if outputs is not None and report else None
+        after = _stamps_after_write(options, outputs, files, report)
         cache.save(options.output, content.cached,
                    {path: page.inputs or UNDIGESTED for path, page in pages.items()},
                    None if previous and derived.search is previous.search else derived.search,
@@ -113,6 +114,18 @@ def _build_parsed(options: BuildOptions, memo: Memo, progress: NoProgress, start
         memo=Memo(content.stamps, content.parses, config.allow_html, memo.theme, pages,
                   files if options.write else {}, memo.env, derived, resolution, planner, content.read_warnings),
         config=config)
+
+
+def _stamps_after_write(options: BuildOptions, before: Mapping[str, tuple[int, int]] | None,
+                        files: Mapping[str, bytes | Staged], report: WriteReport | None,
+                        ) -> dict[str, tuple[int, int]] | None:
+    """The output's stamps after the write, from those `before` it or, after a write that walked the output (not
+    `serve`'s, which may trust its memo), from the files written; None if unknown (the cache walks the output)."""
+    if report is None:
+        return None
+    if before is not None:
+        return stamps_after(before, options.output, report)
+    return None if options.keep else written_stamps(options.output, files)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from .staging import KEEP, Kept, target_file
+from .staging import KEEP, Kept, Staged, target_file
 
 if TYPE_CHECKING:
     from .write import WriteReport
@@ -114,6 +114,20 @@ def stamps_after(before: Mapping[str, tuple[int, int]], output: Path, report: Wr
     for rel in report.changed_files:
         info = os.stat(target_file(str(output), rel))
         stamps[rel] = (info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def written_stamps(output: Path, files: Mapping[str, bytes | Staged]) -> dict[str, tuple[int, int]]:
+    """`output_stamps` after a write that left the output holding just these files, without walking it: a staged
+    file's stamp was taken as it was staged (moving it into place kept it); the others' are looked at."""
+    root = str(output)
+    stamps = {}
+    for rel, data in files.items():
+        if isinstance(data, Staged):
+            stamps[rel] = data.stamp
+        else:
+            info = os.stat(target_file(root, rel))
+            stamps[rel] = (info.st_size, info.st_mtime_ns)
     return stamps
 
 

@@ -44,7 +44,8 @@ KEEP = Kept()   # in place of a file's bytes: the file in the output is known to
 class Staged:
     """In place of a file's bytes: they are written already, to this file of the staging folder."""
 
-    name: str   # its output path, which is also its path below the staging folder
+    name: str                # its output path, which is also its path below the staging folder
+    stamp: tuple[int, int]   # its size and mtime in ns, which moving it into place keeps (outputstamps.py)
 
 
 class Stager:
@@ -74,10 +75,9 @@ class Stager:
     def _write(self, rel: str, chunks: Iterable[bytes]) -> Staged:
         """The chunks written to the file of the staging folder at output path `rel`."""
         try:
-            write_file(target_file(str(self.folder), rel), chunks, self._folders)
+            return Staged(rel, write_file(target_file(str(self.folder), rel), chunks, self._folders))
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or self.folder}: {error.strerror}") from None
-        return Staged(rel)
 
     def scratch_folder(self) -> str:
         """A folder on the output's file system whose files `adopt` can move into the staging folder (made now)."""
@@ -97,9 +97,10 @@ class Stager:
         try:
             make_folder_of(path, self._folders)
             os.replace(source, path)
+            info = os.stat(path)
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or path}: {error.strerror}") from None
-        return Staged(rel)
+        return Staged(rel, (info.st_size, info.st_mtime_ns))
 
     def unstage(self, files: Mapping[str, bytes | Staged]) -> None:
         """Remove the staged ones of these files again: they are not to be written after all."""
@@ -126,11 +127,15 @@ def target_file(root: str, rel: str) -> str:
     return os.path.join(root, *parts)
 
 
-def write_file(path: str, chunks: Iterable[bytes], folders: set[str]) -> None:
-    """Write a new file, making its folder first unless it is among `folders` (which then holds it)."""
+def write_file(path: str, chunks: Iterable[bytes], folders: set[str]) -> tuple[int, int]:
+    """Write a new file, making its folder first unless it is among `folders` (which then holds it); its size and
+    mtime in ns."""
     make_folder_of(path, folders)
     with open(path, "wb") as file:
         file.writelines(chunks)
+        file.flush()   # the last write, which sets the mtime
+        info = os.fstat(file.fileno())
+    return info.st_size, info.st_mtime_ns
 
 
 def make_folder_of(path: str, folders: set[str]) -> None:

@@ -244,6 +244,20 @@ def test_the_output_is_checked_by_its_folders_and_files_without_a_walk(site, mon
     assert repaired.memo is not None and page.read_bytes() == data
 
 
+def test_a_first_build_knows_the_stamps_of_the_files_it_wrote_without_walking_the_output(site, monkeypatch):
+    walks = []
+    walk = outputstamps.output_entries
+    monkeypatch.setattr(outputstamps, "output_entries", lambda root: walks.append(root) or walk(root))
+    (site / "out").mkdir()
+    (site / "out" / write.MARKER).write_bytes(write.MARKER_TEXT)
+    (site / "out/stale.html").write_text("left by a build")   # removed: the output holds just the files built
+    result = build(site)
+    assert walks == []   # only the writer looked at what the output held, before writing (write._existing)
+    snapshot = cache_module.stored_snapshot(site / "cache", cachestore.code_version())
+    assert snapshot.outputs == outputstamps.output_stamps(site / "out") and len(snapshot.outputs) == result.files
+    assert build(site).report.written == 0 and build(site).memo is None   # the stamps hold: nothing to do
+
+
 def test_an_edit_takes_the_output_as_the_last_build_left_it_when_its_stamps_say_so(site, monkeypatch):
     build(site)
     walks = []
