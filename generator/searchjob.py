@@ -8,6 +8,7 @@ each part's bundle back.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import threading
 from pathlib import Path
@@ -68,7 +69,7 @@ class SearchJob:
                     self._runs.append(run)
                     self._indexed.notify_all()
                 if number == 0:   # Pagefind indexes the first part while the others' documents are written
-                    self._threads = [threading.Thread(target=self._run_all, name=f"factsheet-search-{k}", daemon=True)
+                    self._threads = [threading.Thread(target=self._run_all, args=(k,), name=f"factsheet-search-{k}", daemon=True)
                                      for k in range(min(RUNS_AT_ONCE, len(todo)))]
                     for thread in self._threads:
                         thread.start()
@@ -160,8 +161,10 @@ class SearchJob:
                 if process.poll() is None:
                     process.kill()
 
-    def _run_all(self) -> None:
-        """One background thread: Pagefind on the next part no thread has taken, until none is left or one fails."""
+    def _run_all(self, slot: int) -> None:
+        """One background thread (the `slot`-th): Pagefind on the next part no thread has taken, until none is left
+        or one fails."""
+        _keep_to_share(slot)
         try:
             while True:
                 with self._indexed:   # wait until the next run is prepared (the build's thread writes its documents)
@@ -200,6 +203,19 @@ class SearchJob:
                 self._processes.discard(process)
         if process.returncode != 0:
             raise subprocess.SubprocessError(f"pagefind exited with {process.returncode}: {errors.strip()[-500:]}")
+
+
+def _keep_to_share(slot: int) -> None:
+    """Keep this thread, and so the Pagefind runs it starts, to the `slot`-th of RUNS_AT_ONCE shares of the cores
+    this process may use (where there are that many). Pagefind's many threads hand memory back to the kernel
+    often, and the kernel then interrupts every other core that runs one of them (to flush its view of that
+    memory): kept to one core of two, a run took about 0.1 s less kernel time a part of 2,000 documents."""
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+        if len(cores) >= RUNS_AT_ONCE:
+            os.sched_setaffinity(0, cores[slot % RUNS_AT_ONCE::RUNS_AT_ONCE])   # this thread's, on Linux
+    except (AttributeError, OSError):   # not on Linux, or not allowed: the runs share every core
+        pass
 
 
 def _call_pending(pending: list[Callable[[], None]], failed: list[Exception]) -> None:

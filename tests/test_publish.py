@@ -667,6 +667,31 @@ def test_pagefind_indexes_two_parts_at_once_and_never_more(graph, monkeypatch):
     assert sorted(job._ended_runs) == list(range(len(job._runs)))
 
 
+def test_the_two_runs_at_once_keep_to_their_own_share_of_the_cores(graph, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_SIZE", 10)
+    cores, seen = sorted(os.sched_getaffinity(0)), []
+    pagefind, probe = search.SearchJob._pagefind, "import os, sys; print(sorted(os.sched_getaffinity(0)))"
+
+    both = threading.Barrier(2, timeout=10)
+
+    def probed(job, command):   # what a process this thread starts may use
+        seen.append((threading.current_thread().name, subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()))
+        if len(cores) >= 2 and len(seen) <= 2:
+            both.wait()   # each thread's first run waits for the other's: both take a part
+        pagefind(job, command)
+    monkeypatch.setattr(search.SearchJob, "_pagefind", probed)
+    index, problems = search.start_search(graph, SiteConfig()).result()
+    assert index.files and not problems.warnings and len(seen) >= 4
+    shares = dict(seen)
+    if len(cores) < 2:
+        assert set(shares.values()) == {str(cores)}
+    else:
+        assert sorted(shares) == ["factsheet-search-0", "factsheet-search-1"] and len(set(seen)) == 2   # one each
+        assert shares["factsheet-search-0"] == str(cores[0::2]) and shares["factsheet-search-1"] == str(cores[1::2])
+    assert sorted(os.sched_getaffinity(0)) == cores   # the build's own thread still uses every core
+
+
 def test_each_part_is_indexed_once_when_both_threads_wait_for_the_same_part(graph, monkeypatch):
     monkeypatch.setattr(search, "PART_SIZE", 10)
     writes, write = [], pagefindrun.write_documents
