@@ -183,7 +183,7 @@ def read_text(path: Path) -> str | None:
 
 def _read_text(path: Path, display: str, problems: Problems) -> str | None:
     try:
-        data = path.read_bytes()
+        data = _file_bytes(os.fspath(path))
     except OSError as error:
         problems.error(display, 1, f"cannot read file: {error.strerror}")
         return None
@@ -198,3 +198,21 @@ def _read_text(path: Path, display: str, problems: Problems) -> str | None:
         problems.error(display, line, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); save the file as UTF-8")
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _file_bytes(path: str) -> bytes:
+    """A file's bytes, but no more than MAX_FILE_BYTES + 1 of them (one more tells it is too big), read with plain
+    system calls: half the time of `Path.read_bytes` for a small file, and the read stage runs on one core."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        size = os.fstat(descriptor).st_size
+        data = os.read(descriptor, min(size, MAX_FILE_BYTES) + 1)
+        if len(data) == size <= MAX_FILE_BYTES:
+            return data   # the whole file, at once
+        chunks, left = [data], MAX_FILE_BYTES + 1 - len(data)
+        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -11,6 +12,7 @@ from generator.dates import PartialDate, Period
 from generator.markdown import fold_text, make_markdown, render_body
 from generator.parse import parse_sources
 from generator.records import Name
+from generator import sources
 from generator.sources import Source
 
 FOLDER_KINDS = {"articles": "article", "companies": "company", "sites": "site", "events": "event",
@@ -547,3 +549,34 @@ def test_null_required_field_is_an_empty_error(front, line):
     [error] = problems.errors
     assert error.line == line
     assert "is empty" in error.message
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 70_000])
+def test_a_content_file_is_read_whole_whatever_its_size(tmp_path, size):
+    path = tmp_path / "article.md"
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(data)
+    assert sources._file_bytes(str(path)) == data
+
+
+def test_no_more_of_a_content_file_is_read_than_tells_it_is_too_big(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100_000)
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"y" * 300_000)
+    assert sources._file_bytes(str(path)) == b"y" * 100_001
+    path.write_bytes(b"y" * 100_000)
+    assert sources._file_bytes(str(path)) == b"y" * 100_000   # just small enough
+
+
+def test_a_content_file_that_grows_while_it_is_read_is_read_to_its_end(tmp_path, monkeypatch):
+    path = tmp_path / "article.md"
+    path.write_bytes(b"a" * 10)
+    stat = os.fstat
+
+    def grown(descriptor):   # the size is taken, then the file grows before it is read
+        found = stat(descriptor)
+        with path.open("ab") as more:
+            more.write(b"b" * 200_000)
+        return found
+    monkeypatch.setattr(sources.os, "fstat", grown)
+    assert sources._file_bytes(str(path)) == b"a" * 10 + b"b" * 200_000
