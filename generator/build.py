@@ -197,8 +197,9 @@ def _render_and_derive(graph: Graph, config: SiteConfig, options: BuildOptions, 
                        ) -> tuple[dict, dict[str, Rendered], Derived | None, Derived | None]:
     """Every output file (bytes, or staged by `stager`), each page as rendered, and the derived files, new and previous.
 
-    `meanwhile` (keeping the parses in the cache) runs once the exports are made, while Pagefind indexes if it
-    still does (derived.py): this process would only wait for it then, and rendering would leave no memory for it.
+    `meanwhile` (keeping the parses in the cache, or waiting for the child that does: `_keeping_parses`) runs once
+    the exports are made, while Pagefind indexes if it still does (derived.py): this process would only wait for
+    it then, and rendering would leave no memory for it.
     """
     try:
         kept = None if cache is None or options.keep else cache.kept_pages(last, outputs) if last else {}
