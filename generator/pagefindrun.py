@@ -59,9 +59,19 @@ class ScratchRun:
         return cls(key, folder, scratch, bundle, pagefind_command(binary, site, bundle, config), bundle_scratch)
 
     def bundle_files(self) -> dict[str, bytes]:
-        """The files of the bundle Pagefind made, by output path."""
-        return {self.folder + p.relative_to(self.bundle).as_posix(): p.read_bytes()
-                for p in sorted(self.bundle.rglob("*")) if p.is_file() and not p.name.startswith(UNUSED)}
+        """The files of the bundle Pagefind made, by output path, in path order (folder by folder). Listed with
+        `os.walk` and read unbuffered: less than half the time of `Path.rglob` and `read_bytes`, in the build's
+        thread, which the search stage waits for."""
+        root, found = str(self.bundle), []
+        for folder, _, names in os.walk(root):
+            inside = os.path.relpath(folder, root)
+            prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+            found.extend(prefix + name for name in names if not name.startswith(UNUSED))
+        files = {}
+        for rel in sorted(found, key=lambda rel: rel.split("/")):
+            with open(os.path.join(root, *rel.split("/")), "rb", buffering=0) as file:
+                files[self.folder + rel] = file.read()
+        return files
 
     def bundle_file(self, path: str) -> str:
         """The file of the bundle that holds the output path `path` (one of `bundle_files`)."""

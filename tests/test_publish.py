@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -690,6 +691,22 @@ def test_the_two_runs_at_once_keep_to_their_own_share_of_the_cores(graph, monkey
         assert sorted(shares) == ["factsheet-search-0", "factsheet-search-1"] and len(set(seen)) == 2   # one each
         assert shares["factsheet-search-0"] == str(cores[0::2]) and shares["factsheet-search-1"] == str(cores[1::2])
     assert sorted(os.sched_getaffinity(0)) == cores   # the build's own thread still uses every core
+
+
+def test_a_bundle_is_read_back_whole_in_path_order_without_the_ui_files(tmp_path):
+    bundle = tmp_path / "bundle"
+    made = {"pagefind.js": b"js", "pagefind-ui.js": b"unused", "fragment/en_1.pf_fragment": b"\x00\x01",
+            "fragment-entry.json": b"{}", "index/deep/en_2.pf_index": b"i" * 100_000, "wasm.en.pagefind": b""}
+    for rel, data in made.items():
+        (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
+        (bundle / rel).write_bytes(data)
+    with tempfile.TemporaryDirectory() as scratch:
+        run = pagefindrun.ScratchRun("key", "pagefind/part-1/", tempfile.TemporaryDirectory(dir=scratch), bundle, [])
+        files = run.bundle_files()
+    assert list(files) == ["pagefind/part-1/fragment/en_1.pf_fragment", "pagefind/part-1/fragment-entry.json",
+                           "pagefind/part-1/index/deep/en_2.pf_index", "pagefind/part-1/pagefind.js",
+                           "pagefind/part-1/wasm.en.pagefind"]   # folder by folder, as Path sorts
+    assert all(files["pagefind/part-1/" + rel] == made[rel] for rel in made if rel != "pagefind-ui.js")
 
 
 def test_each_part_is_indexed_once_when_both_threads_wait_for_the_same_part(graph, monkeypatch):
