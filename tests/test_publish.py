@@ -693,6 +693,16 @@ def test_the_two_runs_at_once_keep_to_their_own_share_of_the_cores(graph, monkey
     assert sorted(os.sched_getaffinity(0)) == cores   # the build's own thread still uses every core
 
 
+def test_search_documents_are_written_whole_below_the_site_folder(tmp_path):
+    site = tmp_path / "site"
+    (site / "articles/old").mkdir(parents=True)
+    (site / "articles/old/index.html").write_bytes(b"x" * 5000)   # a longer file in the way is replaced whole
+    documents = {"articles/old/index.html": b"<h1>Old</h1>", "companies/acme/index.html": "<h1>Acmé</h1>".encode(),
+                 "empty/index.html": b"", "people/deep/er/index.html": b"<p>" + b"w " * 100_000 + b"</p>"}
+    pagefindrun.write_documents(site, documents)
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == documents
+
+
 def test_a_bundle_is_read_back_whole_in_path_order_without_the_ui_files(tmp_path):
     bundle = tmp_path / "bundle"
     made = {"pagefind.js": b"js", "pagefind-ui.js": b"unused", "fragment/en_1.pf_fragment": b"\x00\x01",
