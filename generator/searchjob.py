@@ -16,7 +16,7 @@ from typing import Callable, Mapping
 
 from .config import SiteConfig
 from .errors import Problems
-from .pagefindrun import ScratchRun, remove_stale_scratch, scratch_folder
+from .pagefindrun import Bundle, ScratchRun, remove_stale_scratch, scratch_folder
 from .searchparts import NO_INDEX, Part, SearchIndex, combine_parts
 from .write import Staged, Stager
 
@@ -99,12 +99,12 @@ class SearchJob:
                     if not self._ended(number):
                         _call_pending(pending, failed)
                     self._wait_for(number)
-                    self._made[run.key] = files = run.bundle_files()
+                    bundle = run.read_bundle()
+                    self._made[run.key] = bundle.files
                     if stager is not None and run.bundle_scratch is not None:   # made on the output's file system
-                        self._staged.update((path, stager.adopt(path, run.bundle_file(path), data))
-                                            for path, data in files.items())
+                        self._staged.update(_adopt_bundle(stager, run, bundle))
                     elif stager is not None:
-                        self._staged.update((path, stager.stage(path, data)) for path, data in files.items())
+                        self._staged.update((path, stager.stage(path, data)) for path, data in bundle.files.items())
                     run.cleanup()   # read: its documents and bundle need not wait for the other parts
                 self._outcome = combine_parts(self._parts, self._made), problems
             except (OSError, subprocess.SubprocessError) as error:
@@ -216,6 +216,20 @@ def _keep_to_share(slot: int) -> None:
             os.sched_setaffinity(0, cores[slot % RUNS_AT_ONCE::RUNS_AT_ONCE])   # this thread's, on Linux
     except (AttributeError, OSError):   # not on Linux, or not allowed: the runs share every core
         pass
+
+
+def _adopt_bundle(stager: Stager, run: ScratchRun, bundle: Bundle) -> dict[str, bytes | Staged]:
+    """A bundle made in the stager's scratch folder, moved into its staging folder: each top folder the output
+    lacks (every one, in a first build) whole, the other files one by one (KEEP where the output holds them)."""
+    moved = {top for top in sorted(bundle.folders)
+             if stager.adopt_folder(run.folder + top, run.bundle_file(run.folder + top))}
+    staged: dict[str, bytes | Staged] = {}
+    for path, data in bundle.files.items():
+        if path[len(run.folder):].split("/", 1)[0] in moved:
+            staged[path] = Staged(path, bundle.stamps[path])
+        else:
+            staged[path] = stager.adopt(path, run.bundle_file(path), data, bundle.stamps[path])
+    return staged
 
 
 def _call_pending(pending: list[Callable[[], None]], failed: list[Exception]) -> None:

@@ -88,19 +88,35 @@ class Stager:
             raise OutputError(f"cannot write {error.filename or folder}: {error.strerror}") from None
         return folder
 
-    def adopt(self, rel: str, source: str, data: bytes) -> bytes | Staged:
+    def adopt(self, rel: str, source: str, data: bytes, stamp: tuple[int, int] | None = None) -> bytes | Staged:
         """KEEP if the output file holds `data` already, else the staged file that does: the file `source` (below
-        `scratch_folder()`, holding `data`) moved into place, not written again."""
+        `scratch_folder()`, holding `data`, with `stamp` if known) moved into place, not written again."""
         if same_bytes(target_file(str(self.output), rel), data):
             return KEEP
         path = target_file(str(self.folder), rel)
         try:
             make_folder_of(path, self._folders)
             os.replace(source, path)
-            info = os.stat(path)
+            if stamp is None:
+                info = os.stat(path)
+                stamp = info.st_size, info.st_mtime_ns
         except OSError as error:
             raise OutputError(f"cannot write {error.filename or path}: {error.strerror}") from None
-        return Staged(rel, (info.st_size, info.st_mtime_ns))
+        return Staged(rel, stamp)
+
+    def adopt_folder(self, rel: str, source: str) -> bool:
+        """Move the folder `source` (below `scratch_folder()`) into the staging folder whole, at output path `rel`,
+        if neither the output nor the staging folder has anything there (a first build): its files need neither
+        be compared with the output's nor moved one by one. Whether it was moved."""
+        path = target_file(str(self.folder), rel)
+        if os.path.lexists(target_file(str(self.output), rel)) or os.path.lexists(path):
+            return False
+        try:
+            make_folder_of(path, self._folders)
+            os.rename(source, path)
+        except OSError as error:
+            raise OutputError(f"cannot write {error.filename or path}: {error.strerror}") from None
+        return True
 
     def unstage(self, files: Mapping[str, bytes | Staged]) -> None:
         """Remove the staged ones of these files again: they are not to be written after all."""

@@ -258,6 +258,27 @@ def test_a_first_build_knows_the_stamps_of_the_files_it_wrote_without_walking_th
     assert build(site).report.written == 0 and build(site).memo is None   # the stamps hold: nothing to do
 
 
+def test_a_first_build_moves_pagefinds_folders_into_place_whole_and_a_build_over_them_file_by_file(site, monkeypatch):
+    adopted, moved = [], []
+    adopt, adopt_folder = staging.Stager.adopt, staging.Stager.adopt_folder
+    monkeypatch.setattr(staging.Stager, "adopt", lambda self, rel, *args: adopted.append(rel) or adopt(self, rel, *args))
+    monkeypatch.setattr(staging.Stager, "adopt_folder", lambda self, rel, source: (
+        adopt_folder(self, rel, source) and not moved.append(rel)))
+    first = build(site)
+    bundle = first.memo.derived.search.files
+    assert sorted(moved) == ["pagefind/fragment", "pagefind/index"]
+    assert adopted and not any(rel.startswith(("pagefind/fragment/", "pagefind/index/")) for rel in adopted)
+    assert {rel: data for rel, data in files(site / "out").items() if rel.startswith("pagefind/")} == bundle
+    snapshot = cache_module.stored_snapshot(site / "cache", cachestore.code_version())
+    assert snapshot.outputs == outputstamps.output_stamps(site / "out")   # the moved files' stamps too
+    shutil.rmtree(site / "cache")   # Pagefind runs again, and its folders are in the output already
+    adopted.clear()
+    moved.clear()
+    again = build(site)
+    assert moved == [] and again.report.written == 0 and again.memo.derived.search.files == bundle
+    assert sorted(adopted) == sorted(set(bundle) - {"pagefind/factsheet-parts.json"})   # each compared with the output's
+
+
 def test_an_edit_takes_the_output_as_the_last_build_left_it_when_its_stamps_say_so(site, monkeypatch):
     build(site)
     walks = []

@@ -706,17 +706,41 @@ def test_search_documents_are_written_whole_below_the_site_folder(tmp_path):
 def test_a_bundle_is_read_back_whole_in_path_order_without_the_ui_files(tmp_path):
     bundle = tmp_path / "bundle"
     made = {"pagefind.js": b"js", "pagefind-ui.js": b"unused", "fragment/en_1.pf_fragment": b"\x00\x01",
-            "fragment-entry.json": b"{}", "index/deep/en_2.pf_index": b"i" * 100_000, "wasm.en.pagefind": b""}
+            "fragment-entry.json": b"{}", "index/deep/en_2.pf_index": b"i" * 100_000, "wasm.en.pagefind": b"",
+            "filter/en_3.pf_filter": b"f", "filter/pagefind-ui.css": b"unused"}
     for rel, data in made.items():
         (bundle / rel).parent.mkdir(parents=True, exist_ok=True)
         (bundle / rel).write_bytes(data)
     with tempfile.TemporaryDirectory() as scratch:
         run = pagefindrun.ScratchRun("key", "pagefind/part-1/", tempfile.TemporaryDirectory(dir=scratch), bundle, [])
-        files = run.bundle_files()
-    assert list(files) == ["pagefind/part-1/fragment/en_1.pf_fragment", "pagefind/part-1/fragment-entry.json",
-                           "pagefind/part-1/index/deep/en_2.pf_index", "pagefind/part-1/pagefind.js",
-                           "pagefind/part-1/wasm.en.pagefind"]   # folder by folder, as Path sorts
-    assert all(files["pagefind/part-1/" + rel] == made[rel] for rel in made if rel != "pagefind-ui.js")
+        read = run.read_bundle()
+    assert list(read.files) == ["pagefind/part-1/filter/en_3.pf_filter", "pagefind/part-1/fragment/en_1.pf_fragment",
+                                "pagefind/part-1/fragment-entry.json", "pagefind/part-1/index/deep/en_2.pf_index",
+                                "pagefind/part-1/pagefind.js", "pagefind/part-1/wasm.en.pagefind"]   # as Path sorts
+    assert all(read.files["pagefind/part-1/" + rel] == made[rel] for rel in made if "pagefind-ui" not in rel)
+    assert read.stamps == {path: (os.stat(run.bundle_file(path)).st_size, os.stat(run.bundle_file(path)).st_mtime_ns)
+                           for path in read.files}
+    assert read.folders == {"fragment", "index"}   # not `filter`, which holds a file left out
+
+
+def test_a_file_that_grows_or_shrinks_while_the_bundle_is_read_is_read_to_its_end(tmp_path, monkeypatch):
+    path = tmp_path / "grows"
+    path.write_bytes(b"a" * 10)
+    fstat = os.fstat
+    for data in (b"a" * 10 + b"b" * 3_000_000, b"c" * 4):
+        calls = []
+
+        def stale_fstat(descriptor, data=data):
+            info = fstat(descriptor)
+            if not calls:   # the first look: then the file changes before it is read
+                path.write_bytes(data)
+            calls.append(1)
+            return info
+        monkeypatch.setattr(pagefindrun.os, "fstat", stale_fstat)
+        read, stamp = pagefindrun._read_file(str(path))
+        monkeypatch.setattr(pagefindrun.os, "fstat", fstat)
+        assert read == data and stamp == (len(data), os.stat(path).st_mtime_ns)
+        path.write_bytes(b"a" * 10)
 
 
 def test_each_part_is_indexed_once_when_both_threads_wait_for_the_same_part(graph, monkeypatch):
@@ -801,9 +825,9 @@ def test_the_search_job_calls_meanwhile_while_it_waits_and_frees_each_part_once_
 
     def meanwhile():
         seen.append((job._runs_ended, len(list(tmp_path.glob("factsheet-search-*")))))
-    bundle_files = pagefindrun.ScratchRun.bundle_files
-    monkeypatch.setattr(pagefindrun.ScratchRun, "bundle_files", lambda run: (
-        seen.append(("read", len(list(tmp_path.glob("factsheet-search-*"))))), bundle_files(run))[1])
+    read_bundle = pagefindrun.ScratchRun.read_bundle
+    monkeypatch.setattr(pagefindrun.ScratchRun, "read_bundle", lambda run: (
+        seen.append(("read", len(list(tmp_path.glob("factsheet-search-*"))))), read_bundle(run))[1])
     index, problems = job.result(Stager(tmp_path / "out"), meanwhile)
     assert index.files and not problems.warnings and len(job._runs) == 3
     calls = [s for s in seen if s[0] != "read"]
