@@ -31,7 +31,8 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-ROUNDS = 8              # rounds of children in a job: a child lives for one round
+ROUNDS = 4              # rounds of children in a job: a child lives for one round. Each child copies the pages it
+                        # touches again: eight rounds took 0.4 s more kernel time at 10,000 articles, two 50 MB more memory
 SHARDS_PER_ROUND = 16   # shards each worker has to take from in a round: the smaller they are, the less any waits
 MOST_PER_ROUND = select.PIPE_BUF // 4   # shards a round's queue holds: written to its pipe at once (4 bytes each)
 
