@@ -54,7 +54,7 @@ class Stager:
     def __init__(self, output: Path) -> None:
         self.output = output
         self.folder = output / STAGING
-        self.made_output = not output.exists()   # a failed build then removes the folder it made
+        self.made_output = not output.exists()   # then it holds nothing to compare with, and a failed build removes it
         self._folders: set[str] = set()          # staging folders this process knows exist
         shutil.rmtree(self.folder, ignore_errors=True)   # left by a build that was killed
 
@@ -62,6 +62,8 @@ class Stager:
         """KEEP if the output file holds `data` (bytes, or chunks of them) already, else the staged file that does."""
         target = target_file(str(self.output), rel)
         chunks = (data,) if isinstance(data, bytes) else list(data)
+        if self.made_output:   # the output holds nothing to compare with
+            return self._write(rel, chunks)
         if sum(map(len, chunks)) <= SMALL:
             data = b"".join(chunks)
             return KEEP if same_bytes(target, data) else self._write(rel, (data,))
@@ -91,7 +93,8 @@ class Stager:
     def adopt(self, rel: str, source: str, data: bytes, stamp: tuple[int, int] | None = None) -> bytes | Staged:
         """KEEP if the output file holds `data` already, else the staged file that does: the file `source` (below
         `scratch_folder()`, holding `data`, with `stamp` if known) moved into place, not written again."""
-        if same_bytes(target_file(str(self.output), rel), data):
+        target = target_file(str(self.output), rel)
+        if not self.made_output and same_bytes(target, data):
             return KEEP
         path = target_file(str(self.folder), rel)
         try:
@@ -145,14 +148,18 @@ def target_file(root: str, rel: str) -> str:
 
 def write_file(path: str, chunks: Iterable[bytes], folders: set[str]) -> tuple[int, int]:
     """Write a new file (or over one), making its folder first unless it is among `folders` (which then holds it);
-    its size and mtime in ns. Unbuffered: a build writes tens of thousands of small files."""
+    its size and mtime in ns. With plain system calls, which neither buffer nor look at the file first: a build
+    writes tens of thousands of small files."""
     make_folder_of(path, folders)
-    with open(path, "wb", buffering=0) as file:   # unbuffered: each chunk one system call, no copy
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:   # plain system calls: each chunk one write, no copy, and no look at the file before writing it
         for chunk in chunks:
             left = memoryview(chunk)
             while left:
-                left = left[file.write(left):]
-        info = os.fstat(file.fileno())   # after the last write, which set the mtime
+                left = left[os.write(descriptor, left):]
+        info = os.fstat(descriptor)   # after the last write, which set the mtime
+    finally:
+        os.close(descriptor)
     return info.st_size, info.st_mtime_ns
 
 

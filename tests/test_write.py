@@ -195,13 +195,16 @@ def test_failed_staging_leaves_no_temporary_files_and_old_output(tmp_path, monke
     before = snapshot(out)
     writes = []
 
-    def failing_open(path, mode="r", *args, **kwargs):
-        writes.append(path)
-        if len(writes) == 2:     # the first changed file is staged, the second fails
-            raise OSError(28, "No space left on device", str(path))
-        return open(path, mode, *args, **kwargs)
+    real_open = os.open
 
-    monkeypatch.setattr(staging, "open", failing_open, raising=False)
+    def failing_open(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:
+            writes.append(path)
+            if len(writes) == 2:     # the first changed file is staged, the second fails
+                raise OSError(28, "No space left on device", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(staging.os, "open", failing_open)
     with pytest.raises(OutputError, match="No space left"):
         write_site({"companies/acme/index.html": b"new acme", "index.html": b"new"}, out)
     monkeypatch.undo()
@@ -281,6 +284,30 @@ def test_a_big_file_staged_is_kept_only_when_the_output_holds_its_very_bytes(tmp
         stager.discard()
     stager = staging.Stager(out)
     assert isinstance(stager.stage("data/new.csv", [big]), staging.Staged)   # nothing there yet to compare with
+    stager.discard()
+
+
+def test_a_stager_that_made_the_output_compares_nothing_with_it_but_still_refuses_paths_out_of_it(tmp_path, monkeypatch):
+    looked = []
+    for name in ("same_bytes", "_same_files"):
+        monkeypatch.setattr(staging, name, lambda *args, name=name: looked.append(name) or False)
+    stager = staging.Stager(tmp_path / "out")   # no output yet
+    big = b"b" * (staging.SMALL + 1)
+    made = os.path.join(stager.scratch_folder(), "made.js")
+    with open(made, "wb") as file:
+        file.write(b"made")
+    staged = {"index.html": stager.stage("index.html", b"home"), "data/big.csv": stager.stage("data/big.csv", [big]),
+              "search/made.js": stager.adopt("search/made.js", made, b"made")}
+    assert looked == [] and all(isinstance(data, staging.Staged) for data in staged.values())
+    for bad in ("../escape.html", "/abs.html", "a/../../b.html"):
+        with pytest.raises(OutputError, match="leave the output"):
+            stager.stage(bad, b"x")
+    write_site(staged, tmp_path / "out", stager=stager)
+    assert (tmp_path / "out/data/big.csv").read_bytes() == big and (tmp_path / "out/search/made.js").read_bytes() == b"made"
+    assert not (tmp_path / "escape.html").exists()
+    stager = staging.Stager(tmp_path / "out")   # the output is there now: files are compared with it
+    stager.stage("index.html", b"home")
+    assert looked == ["same_bytes"]
     stager.discard()
 
 
