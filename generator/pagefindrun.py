@@ -48,6 +48,7 @@ class ScratchRun:
     bundle: Path
     command: list[str]
     bundle_scratch: tempfile.TemporaryDirectory | None = None   # the bundle's own folder, when not in `scratch`
+    documents: tuple[str, ...] = ()   # the documents' paths below `scratch`'s `site` folder
 
     @classmethod
     def prepare(cls, key: str, folder: str, documents: Mapping[str, bytes], binary: Path, config: SiteConfig,
@@ -66,7 +67,8 @@ class ScratchRun:
             if bundle_scratch is not None:
                 bundle_scratch.cleanup()
             raise
-        return cls(key, folder, scratch, bundle, pagefind_command(binary, site, bundle, config), bundle_scratch)
+        return cls(key, folder, scratch, bundle, pagefind_command(binary, site, bundle, config), bundle_scratch,
+                   tuple(documents))
 
     def read_bundle(self) -> Bundle:
         """The bundle Pagefind made, read back: its files by output path, in path order (folder by folder), with
@@ -91,7 +93,16 @@ class ScratchRun:
         return os.path.join(self.bundle, *path[len(self.folder):].split("/"))
 
     def cleanup(self) -> None:
-        """Remove the scratch folders: the documents and the bundle (what is left of it)."""
+        """Remove the scratch folders: the documents and the bundle (what is left of it). Each document, and the
+        folder that held only it, is removed by name first: a third of the system calls of walking its folder."""
+        site = os.path.join(self.scratch.name, "site")
+        for rel in self.documents if os.path.isdir(site) else ():   # not removed yet
+            path = os.path.join(site, *rel.split("/"))
+            try:
+                os.unlink(path)
+                os.rmdir(os.path.dirname(path))
+            except OSError:   # gone already, or its folder holds more: left to the walk
+                pass
         self.scratch.cleanup()
         if self.bundle_scratch is not None:
             self.bundle_scratch.cleanup()
@@ -167,7 +178,7 @@ def remove_stale_scratch(folder: str | None) -> None:
 
 
 def write_documents(site: Path, documents: Mapping[str, bytes]) -> None:
-    """Write the documents, by output path, below the folder `site` (`staging.write_file`, unbuffered:
+    """Write the documents, by output path, below the folder `site` (`staging.write_file`, plain system calls:
     about 0.3 s for 14,200 documents against 0.45 s with `Path.write_bytes`, in the build's thread)."""
     made: set[str] = set()
     root = str(site)

@@ -703,6 +703,24 @@ def test_search_documents_are_written_whole_below_the_site_folder(tmp_path):
     assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == documents
 
 
+def test_a_runs_scratch_folders_go_each_document_removed_by_name(tmp_path, monkeypatch):
+    documents = {"articles/a/index.html": b"a", "companies/x/index.html": b"x", "companies/x/deep/index.html": b"d",
+                 "top.html": b"t"}
+    run = pagefindrun.ScratchRun.prepare("key", "pagefind/", documents, Path("pagefind"), SiteConfig(),
+                                         str(tmp_path), str(tmp_path))
+    (run.bundle / "fragment").mkdir(parents=True)
+    (run.bundle / "fragment/en_1.pf_fragment").write_bytes(b"left")
+    unlinked, unlink = [], os.unlink
+    monkeypatch.setattr(pagefindrun.os, "unlink", lambda path, *args, **kwargs: (   # by name, not as a walk does
+        "dir_fd" in kwargs or unlinked.append(os.path.relpath(path, os.path.join(run.scratch.name, "site"))),
+        unlink(path, *args, **kwargs))[1])
+    run.cleanup()
+    assert sorted(unlinked) == sorted(documents) and list(tmp_path.iterdir()) == []
+    unlinked.clear()
+    run.cleanup()   # again: nothing left to do
+    assert unlinked == []
+
+
 def test_a_bundle_is_read_back_whole_in_path_order_without_the_ui_files(tmp_path):
     bundle = tmp_path / "bundle"
     made = {"pagefind.js": b"js", "pagefind-ui.js": b"unused", "fragment/en_1.pf_fragment": b"\x00\x01",
