@@ -20,6 +20,7 @@ from typing import Mapping
 
 from .cachestore import installed_versions
 from .config import SiteConfig
+from .sources import file_bytes
 from .staging import write_file
 
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -109,19 +110,9 @@ class ScratchRun:
 
 
 def _read_file(path: str) -> tuple[bytes, tuple[int, int]]:
-    """A file's bytes and its size and mtime in ns: four system calls, unless it changes while it is read."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        info = os.fstat(descriptor)
-        data = os.read(descriptor, info.st_size + 1)
-        if len(data) != info.st_size:   # it grew or shrank since: read on to its end, and look again
-            chunks = [data]
-            while chunk := os.read(descriptor, 1 << 20):
-                chunks.append(chunk)
-            data, info = b"".join(chunks), os.fstat(descriptor)
-        return data, (info.st_size, info.st_mtime_ns)
-    finally:
-        os.close(descriptor)
+    """A file's bytes and its size and mtime in ns, as they are once read."""
+    data, info = file_bytes(path)
+    return data, (info.st_size, info.st_mtime_ns)
 
 
 def pagefind_binary() -> Path | None:

@@ -201,18 +201,24 @@ def _read_text(path: Path, display: str, problems: Problems) -> str | None:
 
 
 def _file_bytes(path: str) -> bytes:
-    """A file's bytes, but no more than MAX_FILE_BYTES + 1 of them (one more tells it is too big), read with plain
-    system calls: half the time of `Path.read_bytes` for a small file, and the read stage runs on one core."""
+    """A file's bytes, but no more than MAX_FILE_BYTES + 1 of them (one more tells it is too big): the read stage
+    runs on one core."""
+    return file_bytes(path, MAX_FILE_BYTES + 1)[0]
+
+
+def file_bytes(path: str, most: int | None = None) -> tuple[bytes, os.stat_result]:
+    """A file's bytes (no more than `most` of them, if given) and its `fstat` once they are read, with plain system
+    calls: four for a file that does not change meanwhile, half the time of `Path.read_bytes` for a small one."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(descriptor).st_size
-        data = os.read(descriptor, min(size, MAX_FILE_BYTES) + 1)
-        if len(data) == size <= MAX_FILE_BYTES:
-            return data   # the whole file, at once
-        chunks, left = [data], MAX_FILE_BYTES + 1 - len(data)
-        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+        info = os.fstat(descriptor)
+        data = os.read(descriptor, info.st_size + 1 if most is None else min(info.st_size + 1, most))
+        if len(data) == info.st_size:
+            return data, info   # the whole file, at once
+        chunks, left = [data], None if most is None else most - len(data)
+        while (left is None or left > 0) and (chunk := os.read(descriptor, min(left or 1 << 20, 1 << 20))):
+            chunks.append(chunk)   # it grew or shrank since its size was taken, or is bigger than `most`
+            left = None if left is None else left - len(chunk)
+        return b"".join(chunks), os.fstat(descriptor)
     finally:
         os.close(descriptor)
